@@ -1,0 +1,41 @@
+using ILGPU;
+
+namespace GpuLstm.Kernels;
+
+/// <summary>Deterministic reductions: fixed summation order, no atomics, so gradients are reproducible bit for bit.</summary>
+public static class ReductionKernels
+{
+    /// <summary>dst[c] = sum over rows of src[r, c] (+ beta * dst[c]); one work item per column.</summary>
+    public static void ColumnSum(Index1D index, int launched, int rows, int cols, float beta,
+        ArrayView<float> src,   // [rows, cols]
+        ArrayView<float> dst)   // [cols]
+    {
+        for (int c = index; c < cols; c += launched)
+        {
+            float sum = 0f;
+            for (int r = 0; r < rows; r++)
+                sum += src[(long)r * cols + c];
+            dst[c] = beta == 0f ? sum : sum + beta * dst[c];
+        }
+    }
+
+    /// <summary>result[0] = scale * sum(partials[0..count)); run with a single work item.</summary>
+    public static void SumToScalar(Index1D index, int count, float scale, ArrayView<float> partials, ArrayView<float> result)
+    {
+        if (index != 0)
+            return;
+        float sum = 0f;
+        for (int i = 0; i < count; i++)
+            sum += partials[i];
+        result[0] = scale * sum;
+    }
+
+    /// <summary>partials[t] = sum of squares of x over the elements work item t visits (stage one of a norm).</summary>
+    public static void SumOfSquaresPartials(Index1D index, int launched, int count, ArrayView<float> x, ArrayView<float> partials)
+    {
+        float sum = 0f;
+        for (int e = index; e < count; e += launched)
+            sum += x[e] * x[e];
+        partials[index] = sum;
+    }
+}

@@ -1,0 +1,105 @@
+using GpuLstm.Memory;
+using GpuLstm.Ops;
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+
+namespace GpuLstm.Device;
+
+/// <summary>
+/// An ILGPU accelerator with what GpuLstm keeps per device: loaded kernels, the GEMM engine, the
+/// tensor pool and counters. No global state: a host application may create several, or hand in
+/// its own accelerator, which GpuLstm then uses without disposing.
+/// </summary>
+public sealed class ComputeDevice : IDisposable
+{
+    private readonly Context? _ownedContext;
+    private readonly bool _ownsAccelerator;
+    private readonly Lazy<IGemmEngine> _gemm;
+    private bool _disposed;
+
+    private ComputeDevice(Accelerator accelerator, Context? ownedContext, bool ownsAccelerator)
+    {
+        Accelerator = accelerator;
+        _ownedContext = ownedContext;
+        _ownsAccelerator = ownsAccelerator;
+        Kind = DeviceSelector.ToKind(accelerator.AcceleratorType)
+            ?? throw new NotSupportedException($"Accelerator type {accelerator.AcceleratorType} is not supported.");
+        Kernels = new KernelSet(accelerator);
+        Pool = new TensorPool(this);
+        _gemm = new Lazy<IGemmEngine>(() => GemmEngines.Create(this));
+        MaxGridStrideThreads = Kind == DeviceKind.Cpu
+            // The CPU accelerator simulates GPU threads: a few work items per core run a grid-stride
+            // loop near plain-loop speed, where one item per element is ~100x slower.
+            ? Math.Max(1, accelerator.NumMultiprocessors) * accelerator.WarpSize
+            : Math.Max(1, accelerator.NumMultiprocessors) * accelerator.MaxNumThreadsPerMultiprocessor;
+    }
+
+    /// <summary>The best device present, or the one GPULSTM_DEVICE names.</summary>
+    public static ComputeDevice Create(DeviceKind? kind = null)
+    {
+        kind ??= DeviceSelector.RequestedKind();
+        var context = DeviceSelector.CreateContext();
+        try
+        {
+            var device = DeviceSelector.Choose(context, kind);
+            var accelerator = device is CPUDevice cpu
+                ? cpu.CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel)
+                : device.CreateAccelerator(context);
+            return new ComputeDevice(accelerator, context, ownsAccelerator: true);
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Uses a host application's accelerator; disposing this device leaves it alive.</summary>
+    public static ComputeDevice FromAccelerator(Accelerator accelerator)
+    {
+        ArgumentNullException.ThrowIfNull(accelerator);
+        return new ComputeDevice(accelerator, ownedContext: null, ownsAccelerator: false);
+    }
+
+    public Accelerator Accelerator { get; }
+    public DeviceKind Kind { get; }
+    public DeviceCounters Counters { get; } = new();
+    public TensorPool Pool { get; }
+    internal KernelSet Kernels { get; }
+    internal IGemmEngine Gemm => _gemm.Value;
+    public string GemmEngineName => Gemm.Name;
+    public string Name => Accelerator.Name;
+
+    /// <summary>Upper bound on work items for grid-stride kernels on this accelerator.</summary>
+    public int MaxGridStrideThreads { get; }
+
+    /// <summary>Work items for a grid-stride launch over <paramref name="work"/> elements.</summary>
+    internal int Threads(long work) => (int)Math.Clamp(work, 1, MaxGridStrideThreads);
+
+    /// <summary>Counts a kernel launch; every host launcher calls this once per launch.</summary>
+    internal void CountLaunch()
+    {
+        ThrowIfDisposed();
+        Counters.Launch();
+    }
+
+    public void Synchronize() => Accelerator.Synchronize();
+
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    public override string ToString() => $"{Kind.ToString().ToLowerInvariant()}: {Name}";
+
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        if (_gemm.IsValueCreated)
+            _gemm.Value.Dispose();
+        Pool.Dispose();
+        if (_ownsAccelerator)
+            Accelerator.Dispose();
+        _ownedContext?.Dispose();
+    }
+}

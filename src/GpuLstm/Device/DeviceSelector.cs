@@ -1,0 +1,69 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace GpuLstm.Device;
+
+/// <summary>
+/// The one place a backend is chosen: CUDA, else OpenCL, else the CPU accelerator, unless
+/// GPULSTM_DEVICE=cuda|opencl|cpu says otherwise.
+/// </summary>
+public static class DeviceSelector
+{
+    public const string EnvironmentVariable = "GPULSTM_DEVICE";
+
+    /// <summary>Creates the ILGPU context every GpuLstm-owned device uses.</summary>
+    internal static Context CreateContext() =>
+        Context.Create(builder => builder.Default().Optimize(OptimizationLevel.O1));
+
+    public static DeviceKind? ToKind(AcceleratorType type) => type switch
+    {
+        AcceleratorType.Cuda => DeviceKind.Cuda,
+        AcceleratorType.OpenCL => DeviceKind.OpenCL,
+        AcceleratorType.CPU => DeviceKind.Cpu,
+        _ => null,
+    };
+
+    /// <summary>Parses cuda|opencl|cpu (case-insensitive); anything else is a clear error.</summary>
+    public static DeviceKind ParseKind(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "cuda" => DeviceKind.Cuda,
+        "opencl" => DeviceKind.OpenCL,
+        "cpu" => DeviceKind.Cpu,
+        _ => throw new ArgumentException(
+            $"{EnvironmentVariable}='{text}' is not a device kind; expected cuda, opencl or cpu."),
+    };
+
+    /// <summary>The requested kind from the environment, if any.</summary>
+    public static DeviceKind? RequestedKind()
+    {
+        string? value = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        return string.IsNullOrWhiteSpace(value) ? null : ParseKind(value);
+    }
+
+    /// <summary>Every accelerator the context sees, in preference order.</summary>
+    public static IReadOnlyList<DeviceInfo> List(Context context) =>
+        context.Devices
+            .Select(d => (Device: d, Kind: ToKind(d.AcceleratorType)))
+            .Where(x => x.Kind is not null)
+            .Select(x => new DeviceInfo(x.Kind!.Value, x.Device.Name, x.Device.MemorySize, x.Device.WarpSize,
+                x.Device.NumMultiprocessors))
+            .OrderBy(d => (int)d.Kind)
+            .ToList();
+
+    /// <summary>Picks the device for a request (null: best present). Throws naming what is present.</summary>
+    public static ILGPU.Runtime.Device Choose(Context context, DeviceKind? requested)
+    {
+        var candidates = context.Devices
+            .Where(d => ToKind(d.AcceleratorType) is not null)
+            .OrderBy(d => (int)ToKind(d.AcceleratorType)!.Value)
+            .ToList();
+        var chosen = requested is null
+            ? candidates.FirstOrDefault()
+            : candidates.FirstOrDefault(d => ToKind(d.AcceleratorType) == requested);
+        if (chosen is not null)
+            return chosen;
+        string present = string.Join(", ", candidates.Select(d => $"{ToKind(d.AcceleratorType)!.Value.ToString().ToLowerInvariant()} ({d.Name})"));
+        throw new InvalidOperationException(
+            $"No {requested?.ToString().ToLowerInvariant() ?? "usable"} device is present. Present: {(present.Length == 0 ? "none" : present)}.");
+    }
+}

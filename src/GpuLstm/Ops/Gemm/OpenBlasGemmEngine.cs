@@ -1,0 +1,73 @@
+using System.Runtime.InteropServices;
+using GpuLstm.Device;
+using GpuLstm.Kernels;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace GpuLstm.Ops;
+
+/// <summary>
+/// CPU-accelerator GEMM through OpenBLAS's cblas_sgemm on the buffers' host memory. CPU accelerator
+/// views are plain host memory, so BLAS reads and writes them in place.
+/// </summary>
+internal sealed unsafe class OpenBlasGemmEngine : IGemmEngine
+{
+    private const int RowMajor = 101, NoTrans = 111, Trans = 112;
+    private static readonly string[] LibraryNames = ["libopenblas.so.0", "libopenblas.so", "openblas"];
+
+    private readonly ComputeDevice _device;
+    private readonly IlgpuGemmEngine _fallback;
+    private readonly delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> _sgemm;
+
+    private OpenBlasGemmEngine(ComputeDevice device, IntPtr sgemm)
+    {
+        _device = device;
+        _fallback = new IlgpuGemmEngine(device, tiled: false);
+        _sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)sgemm;
+    }
+
+    public string Name => "openblas";
+
+    /// <summary>Loads OpenBLAS if installed (Debian: libopenblas0-pthread); null otherwise.</summary>
+    public static OpenBlasGemmEngine? TryCreate(ComputeDevice device)
+    {
+        if (device.Kind != DeviceKind.Cpu)
+            return null;
+        foreach (string name in LibraryNames)
+        {
+            if (NativeLibrary.TryLoad(name, out IntPtr handle) && NativeLibrary.TryGetExport(handle, "cblas_sgemm", out IntPtr sgemm))
+                return new OpenBlasGemmEngine(device, sgemm);
+        }
+        return null;
+    }
+
+    public static bool IsAvailable()
+    {
+        foreach (string name in LibraryNames)
+        {
+            if (NativeLibrary.TryLoad(name, out IntPtr handle) && NativeLibrary.TryGetExport(handle, "cblas_sgemm", out _))
+                return true;
+        }
+        return false;
+    }
+
+    public void Run(in GemmArgs args, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c)
+    {
+        var layout = BlasOperand.From(args);
+        if (layout is null)
+        {
+            _fallback.Run(args, a, b, c);
+            return;
+        }
+        // Earlier kernels on the CPU accelerator must have finished writing the operands.
+        _device.Accelerator.DefaultStream.Synchronize();
+        var (la, lb) = layout.Value;
+        _sgemm(RowMajor, la.Transposed ? Trans : NoTrans, lb.Transposed ? Trans : NoTrans,
+            args.M, args.N, args.K, args.Alpha,
+            (float*)a.LoadEffectiveAddressAsPtr(), la.LeadingDimension,
+            (float*)b.LoadEffectiveAddressAsPtr(), lb.LeadingDimension,
+            args.Beta, (float*)c.LoadEffectiveAddressAsPtr(), args.CRowStride);
+    }
+
+    public void Dispose() => _fallback.Dispose();
+}

@@ -1,0 +1,78 @@
+using GpuLstm.Device;
+using GpuLstm.Memory;
+using GpuLstm.Ops;
+
+namespace GpuLstm.Optimizers;
+
+/// <summary>
+/// Base of the fused optimizers: state lives on the device beside the parameters; each step is one
+/// launch over the flat parameter buffer (two more with global-norm clipping, none on the host).
+/// </summary>
+public abstract class Optimizer : IDisposable
+{
+    private Tensor? _gradScale;   // [1] factor applied to every gradient
+    private Tensor? _partials;    // [threads] sums of squares for the global norm
+
+    protected Optimizer(float learningRate)
+    {
+        if (!(learningRate > 0f) || float.IsInfinity(learningRate))
+            throw new ArgumentException($"{GetType().Name}: learning rate must be a positive number, got {learningRate}.");
+        LearningRate = learningRate;
+    }
+
+    public float LearningRate { get; set; }
+
+    /// <summary>Clip each gradient element to [-ClipValue, ClipValue] (0: off).</summary>
+    public float ClipValue { get; set; }
+
+    /// <summary>Rescale all gradients together when their global L2 norm exceeds this (0: off).</summary>
+    public float GlobalClipNorm { get; set; }
+
+    /// <summary>Number of updates applied so far.</summary>
+    public long Iterations { get; protected set; }
+
+    public void Step(ParameterSet parameters)
+    {
+        var device = parameters.Device;
+        parameters.MaterializeGrads();
+        if (_gradScale is null)
+        {
+            _gradScale = Tensor.Allocate(device, [1], "grad_scale");
+            _gradScale.Fill(1f);
+        }
+        if (GlobalClipNorm > 0f)
+            ComputeClipScale(parameters, device);
+        Iterations++;
+        Update(parameters, _gradScale);
+    }
+
+    private void ComputeClipScale(ParameterSet parameters, ComputeDevice device)
+    {
+        int threads = device.Threads(parameters.Count);
+        _partials ??= Tensor.Allocate(device, [threads], "grad_norm_partials");
+        device.CountLaunch();
+        device.Kernels.SumOfSquaresPartials(threads, threads, (int)parameters.Count, parameters.Grads.View, _partials.View);
+        device.CountLaunch();
+        device.Kernels.GlobalNormClipScale(1, threads, GlobalClipNorm, _partials.View, _gradScale!.View);
+    }
+
+    /// <summary>Applies one update to all parameters; gradScale is the [1] device factor for gradients.</summary>
+    protected abstract void Update(ParameterSet parameters, Tensor gradScale);
+
+    /// <summary>A zeroed state buffer the size of the parameters, created on first use.</summary>
+    protected static Tensor State(ref Tensor? slot, ParameterSet parameters, string name)
+    {
+        if (slot is null)
+        {
+            slot = Tensor.Allocate(parameters.Device, [(int)parameters.Count], name);
+            Elementwise.Fill(parameters.Device, slot.View, 0f);
+        }
+        return slot;
+    }
+
+    public virtual void Dispose()
+    {
+        _gradScale?.Dispose();
+        _partials?.Dispose();
+    }
+}

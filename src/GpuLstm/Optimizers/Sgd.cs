@@ -1,0 +1,31 @@
+using GpuLstm.Memory;
+
+namespace GpuLstm.Optimizers;
+
+/// <summary>Stochastic gradient descent with optional (Nesterov) momentum, Keras semantics.</summary>
+public sealed class Sgd(float learningRate = 0.01f, float momentum = 0f, bool nesterov = false) : Optimizer(learningRate)
+{
+    private Tensor? _velocity;
+
+    public float Momentum { get; } = momentum >= 0f && momentum < 1f
+        ? momentum
+        : throw new ArgumentException($"Sgd: momentum must be in [0, 1), got {momentum}.");
+
+    public bool Nesterov { get; } = nesterov;
+
+    protected override void Update(ParameterSet parameters, Tensor gradScale)
+    {
+        var device = parameters.Device;
+        var velocity = Momentum > 0f ? State(ref _velocity, parameters, "sgd.velocity") : parameters.Grads;
+        int threads = device.Threads(parameters.Count);
+        device.CountLaunch();
+        device.Kernels.Sgd(threads, threads, (int)parameters.Count, LearningRate, Momentum, Nesterov ? 1 : 0, ClipValue,
+            parameters.Values.View, parameters.Grads.View, velocity.View, gradScale.View);
+    }
+
+    public override void Dispose()
+    {
+        _velocity?.Dispose();
+        base.Dispose();
+    }
+}
