@@ -1,3 +1,4 @@
+using GpuLstm.Device;
 using System.Reflection;
 using ILGPU;
 using ILGPU.Backends.EntryPoints;
@@ -42,7 +43,7 @@ public sealed class KernelCodegen : IDisposable
     public static void ConfigureDefault(Context.Builder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AutoAssertions().AutoIOOperations().Optimize(OptimizationLevel.O1);
+        DeviceSelector.ConfigureCompiler(builder.AutoAssertions().AutoIOOperations());
     }
 
     /// <summary>Compiles one kernel to PTX (ISA 7.8) for an sm_90 device.</summary>

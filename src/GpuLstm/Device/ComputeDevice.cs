@@ -43,8 +43,8 @@ public sealed class ComputeDevice : IDisposable
         try
         {
             var device = DeviceSelector.Choose(context, kind);
-            var accelerator = device is CPUDevice cpu
-                ? cpu.CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel)
+            var accelerator = device is CPUDevice
+                ? CpuDevice().CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel)
                 : device.CreateAccelerator(context);
             return new ComputeDevice(accelerator, context, ownsAccelerator: true);
         }
@@ -54,6 +54,13 @@ public sealed class ComputeDevice : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// ILGPU's default CPU device simulates a single multiprocessor (one core); one per core with
+    /// one small warp each lets grid-stride kernels use every core.
+    /// </summary>
+    private static CPUDevice CpuDevice() =>
+        new(numThreadsPerWarp: 4, numWarpsPerMultiprocessor: 1, numMultiprocessors: Environment.ProcessorCount);
 
     /// <summary>Uses a host application's accelerator; disposing this device leaves it alive.</summary>
     public static ComputeDevice FromAccelerator(Accelerator accelerator)

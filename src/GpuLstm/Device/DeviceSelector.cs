@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.Algorithms;
 using ILGPU.Runtime;
 
 namespace GpuLstm.Device;
@@ -13,7 +14,14 @@ public static class DeviceSelector
 
     /// <summary>Creates the ILGPU context every GpuLstm-owned device uses.</summary>
     internal static Context CreateContext() =>
-        Context.Create(builder => builder.Default().Optimize(OptimizationLevel.O1));
+        Context.Create(builder => ConfigureCompiler(builder.Default()));
+
+    /// <summary>
+    /// Settings that change generated code, shared by device contexts and the codegen check so the
+    /// check compiles exactly what devices run. Algorithms supply exp/log on PTX and OpenCL.
+    /// </summary>
+    public static Context.Builder ConfigureCompiler(Context.Builder builder) =>
+        builder.EnableAlgorithms().Optimize(OptimizationLevel.O1);
 
     public static DeviceKind? ToKind(AcceleratorType type) => type switch
     {

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using GpuLstm.Device;
+using GpuLstm.Memory;
+using GpuLstm.Models;
+
+namespace GpuLstm.Cli.Commands;
+
+/// <summary>
+/// <c>gpulstm bench</c>: one training step (LSTM + Dense(1, sigmoid) + binary cross-entropy + Adam)
+/// per shape, with ms/step and what the device did per step in steady state.
+/// </summary>
+public static class BenchCommand
+{
+    private const string Usage = """
+        Usage: gpulstm bench [--shapes small,large] [--steps N] [--warmup N] [--json PATH]
+
+        Times one training step of LSTM -> Dense(1, sigmoid) -> binary cross-entropy -> Adam at
+        small = B32,T10,I50,H128 (the founding Keras example) and large = B64,T100,I256,H256.
+        Prints ms/step, kernel launches, device allocations and host<->device transfers per step
+        (steady state, after warm-up) and the device memory high-water mark. The loss is read
+        back once per step. benchmarks/compare.py runs PyTorch on the same steps beside it.
+        --steps defaults to as many as fit in ~3 s (at least 5).
+        """;
+
+    public sealed record Result(string Name, int Batch, int Steps, int Inputs, int Hidden, double MsPerStep,
+        int TimedSteps, double LaunchesPerStep, double AllocationsPerStep, double TransfersPerStep, double MemoryHighWaterMb);
+
+    public static int Run(string[] args)
+    {
+        var shapes = BenchShape.All.ToList();
+        int? steps = null;
+        int warmup = 3;
+        string? json = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--help" or "-h":
+                    Console.WriteLine(Usage);
+                    return 0;
+                case "--shapes":
+                    var keys = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    shapes = keys.Select(k => BenchShape.All.FirstOrDefault(s => s.Key == k)
+                        ?? throw new ArgumentException($"unknown shape '{k}'; expected small or large.")).ToList();
+                    break;
+                case "--steps":
+                    steps = PositiveInt(Next(), "--steps");
+                    break;
+                case "--warmup":
+                    warmup = PositiveInt(Next(), "--warmup");
+                    break;
+                case "--json":
+                    json = Next();
+                    break;
+                default:
+                    throw new ArgumentException($"unknown option '{args[i]}'. Run `gpulstm bench --help`.");
+            }
+        }
+
+        using var device = ComputeDevice.Create();
+        Console.WriteLine($"Device: {device}   GEMM: {device.GemmEngineName}   {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        Console.WriteLine($"{"Shape",-20} {"ms/step",9} {"steps",6} {"launches",9} {"allocs",7} {"transfers",10} {"high-water MB",14}");
+        var results = new List<Result>();
+        foreach (var shape in shapes)
+        {
+            var r = Measure(device, shape, warmup, steps);
+            results.Add(r);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Name,-20} {r.MsPerStep,9:F2} {r.TimedSteps,6} {r.LaunchesPerStep,9:F0} {r.AllocationsPerStep,7:F0} {r.TransfersPerStep,10:F0} {r.MemoryHighWaterMb,14:F1}"));
+        }
+        if (json is not null)
+            WriteJson(json, device, results);
+        return 0;
+    }
+
+    public static Result Measure(ComputeDevice device, BenchShape shape, int warmup, int? steps)
+    {
+        using var model = new LstmClassifier(device, shape.Inputs, shape.Hidden, seed: 1);
+        var rng = new Random(2);
+        var xData = new float[shape.Batch * shape.Steps * shape.Inputs];
+        for (int i = 0; i < xData.Length; i++)
+            xData[i] = (float)(rng.NextDouble() * 2 - 1);
+        var yData = Enumerable.Range(0, shape.Batch).Select(_ => (float)rng.Next(2)).ToArray();
+        using var x = Tensor.FromArray(device, xData, [shape.Batch, shape.Steps, shape.Inputs], "x");
+        using var y = Tensor.FromArray(device, yData, [shape.Batch, 1], "y");
+
+        for (int i = 0; i < warmup; i++)
+            model.TrainStep(x, y);
+        device.Synchronize();
+        var before = device.Counters.Snapshot();
+        var clock = Stopwatch.StartNew();
+        int timed = 0;
+        while (steps is null ? timed < 5 || clock.Elapsed.TotalSeconds < 3 : timed < steps)
+        {
+            model.TrainStep(x, y);
+            timed++;
+        }
+        device.Synchronize();
+        double ms = clock.Elapsed.TotalMilliseconds / timed;
+        var delta = device.Counters.Snapshot() - before;
+        return new Result(shape.Name, shape.Batch, shape.Steps, shape.Inputs, shape.Hidden, ms, timed,
+            delta.KernelLaunches / (double)timed, delta.Allocations / (double)timed, delta.Transfers / (double)timed,
+            device.Counters.BytesHighWater / (1024.0 * 1024.0));
+    }
+
+    private static void WriteJson(string path, ComputeDevice device, IReadOnlyList<Result> results)
+    {
+        var doc = new Dictionary<string, object>
+        {
+            ["tool"] = "gpulstm",
+            ["device"] = device.ToString(),
+            ["device_kind"] = device.Kind.ToString().ToLowerInvariant(),
+            ["gemm"] = device.GemmEngineName,
+            ["date_utc"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            ["results"] = results.Select(r => new Dictionary<string, object>
+            {
+                ["name"] = r.Name, ["batch"] = r.Batch, ["steps"] = r.Steps, ["inputs"] = r.Inputs, ["hidden"] = r.Hidden,
+                ["ms_per_step"] = r.MsPerStep, ["timed_steps"] = r.TimedSteps,
+                ["launches_per_step"] = r.LaunchesPerStep, ["allocations_per_step"] = r.AllocationsPerStep,
+                ["transfers_per_step"] = r.TransfersPerStep, ["memory_high_water_mb"] = r.MemoryHighWaterMb,
+            }).ToList(),
+        };
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null)
+            Directory.CreateDirectory(dir);
+        File.WriteAllText(path, JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"Wrote {path}");
+    }
+
+    private static int PositiveInt(string text, string option) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0
+            ? n
+            : throw new ArgumentException($"{option} needs a positive whole number, got '{text}'.");
+}

@@ -1,0 +1,12 @@
+namespace GpuLstm.Cli.Commands;
+
+/// <summary>A benchmarked training-step shape; names match benchmarks/pytorch_step.py.</summary>
+public sealed record BenchShape(string Key, int Batch, int Steps, int Inputs, int Hidden)
+{
+    public static readonly BenchShape Small = new("small", 32, 10, 50, 128);   // the founding Keras example
+    public static readonly BenchShape Large = new("large", 64, 100, 256, 256);
+
+    public static readonly IReadOnlyList<BenchShape> All = [Small, Large];
+
+    public string Name => $"B{Batch}_T{Steps}_I{Inputs}_H{Hidden}";
+}

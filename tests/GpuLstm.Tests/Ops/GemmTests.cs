@@ -1,0 +1,126 @@
+using GpuLstm.Device;
+using GpuLstm.Kernels;
+using GpuLstm.Memory;
+using GpuLstm.Ops;
+using GpuLstm.Tests.Infrastructure;
+using ILGPU.Runtime.CPU;
+
+namespace GpuLstm.Tests.Ops;
+
+/// <summary>Every GEMM engine a device offers against a double reference, for all transpose combinations.</summary>
+public abstract class GemmTests(DeviceFixture fixture)
+{
+    public static TheoryData<int, int, int, bool, bool, float> Cases() => new()
+    {
+        { 37, 29, 13, false, false, 0f },
+        { 37, 29, 13, true, false, 0f },
+        { 37, 29, 13, false, true, 1f },
+        { 37, 29, 13, true, true, 0.5f },
+        { 1, 130, 67, false, true, 0f },
+        { 65, 1, 3, true, false, 1f },
+        { 128, 64, 200, false, false, 0f },
+    };
+
+    [SkippableTheory]
+    [MemberData(nameof(Cases))]
+    public void EveryEngineMatchesReference(int m, int n, int k, bool transA, bool transB, float beta)
+    {
+        var device = fixture.Device;
+        foreach (var engine in Engines(device))
+        {
+            using (engine)
+                Check(device, engine, m, n, k, transA, transB, beta);
+        }
+    }
+
+    internal static void Check(ComputeDevice device, IGemmEngine engine, int m, int n, int k, bool transA, bool transB, float beta)
+    {
+        var a = TestData.Uniform(m * 31 + k, m * k);
+        var b = TestData.Uniform(n * 17 + k, k * n);
+        var c0 = TestData.Uniform(m + n, m * n);
+        var expected = new double[m * n];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double s = 0;
+                for (int p = 0; p < k; p++)
+                    s += (double)a[transA ? p * m + i : i * k + p] * b[transB ? j * k + p : p * n + j];
+                expected[i * n + j] = 0.75 * s + beta * c0[i * n + j];
+            }
+
+        {
+            {
+                using var ta = Tensor.FromArray(device, a, [m * k]);
+                using var tb = Tensor.FromArray(device, b, [k * n]);
+                using var tc = Tensor.FromArray(device, c0, [m, n]);
+                var av = transA ? MatrixView.Of(ta, k, m).T : MatrixView.Of(ta, m, k);
+                var bv = transB ? MatrixView.Of(tb, n, k).T : MatrixView.Of(tb, k, n);
+                var args = new GemmArgs
+                {
+                    M = m, N = n, K = k, ARowStride = av.RowStride, AColStride = av.ColStride,
+                    BRowStride = bv.RowStride, BColStride = bv.ColStride, CRowStride = n, Alpha = 0.75f, Beta = beta,
+                };
+                engine.Run(args, ta.View, tb.View, tc.View);
+                device.Synchronize();
+                Compare.Close($"{engine.Name} C[{m}x{n}] transA={transA} transB={transB}", expected, tc.ToArray(), 1e-4, 1e-4);
+            }
+        }
+    }
+
+    [SkippableFact]
+    public void MismatchedShapesNameBothOperands()
+    {
+        var device = fixture.Device;
+        using var a = Tensor.Zeros(device, [4, 3]);
+        using var b = Tensor.Zeros(device, [5, 2]);
+        using var c = Tensor.Zeros(device, [4, 2]);
+        var e = Assert.Throws<ArgumentException>(() =>
+            Gemm.Run(device, "probe", MatrixView.Of(a, 4, 3), MatrixView.Of(b, 5, 2), MatrixView.Of(c, 4, 2)));
+        Assert.Contains("probe", e.Message);
+        Assert.Contains("[4, 3]", e.Message);
+        Assert.Contains("[5, 2]", e.Message);
+    }
+
+    /// <summary>The kernel engines always; BLAS engines where they load (OpenBLAS on CPU, cuBLAS on CUDA).</summary>
+    private static IEnumerable<IGemmEngine> Engines(ComputeDevice device)
+    {
+        yield return new IlgpuGemmEngine(device, tiled: false);
+        if (device.Accelerator.MaxNumThreadsPerGroup >= GemmKernels.GroupEdge * GemmKernels.GroupEdge)
+            yield return new IlgpuGemmEngine(device, tiled: true);
+        if (OpenBlasGemmEngine.TryCreate(device) is { } openBlas)
+            yield return openBlas;
+        if (CuBlasGemmEngine.TryCreate(device) is { } cuBlas)
+            yield return cuBlas;
+    }
+}
+
+[Collection("cpu")]
+public sealed class CpuGemmTests(CpuFixture fixture) : GemmTests(fixture), IClassFixture<CpuFixture>
+{
+    /// <summary>
+    /// The GPU's shared-memory tiled kernel, run on a CPU accelerator configured with 256-thread
+    /// groups (a host-provided accelerator), so its tiling and edge handling are checked without a GPU.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void TiledKernelMatchesReferenceOnSimulatedGroups(int m, int n, int k, bool transA, bool transB, float beta)
+    {
+        using var context = ILGPU.Context.Create(b => DeviceSelector.ConfigureCompiler(b.CPU()));
+        using var accelerator = new ILGPU.Runtime.CPU.CPUDevice(32, 8, 1).CreateCPUAccelerator(context);
+        using var device = ComputeDevice.FromAccelerator(accelerator);
+        using var engine = new IlgpuGemmEngine(device, tiled: true);
+        Check(device, engine, m, n, k, transA, transB, beta);
+    }
+
+    /// <summary>CI installs OpenBLAS: the BLAS path must be exercised there, not silently skipped.</summary>
+    [Fact]
+    public void OpenBlasIsTestedInCi()
+    {
+        if (Environment.GetEnvironmentVariable("CI") == "true")
+            Assert.True(OpenBlasGemmEngine.IsAvailable(), "CI=true but libopenblas.so.0 did not load; .ci/run installs libopenblas0-pthread.");
+    }
+}
+
+public sealed class CudaGemmTests(CudaFixture fixture) : GemmTests(fixture), IClassFixture<CudaFixture>;
+
+public sealed class OpenClGemmTests(OpenClFixture fixture) : GemmTests(fixture), IClassFixture<OpenClFixture>;
