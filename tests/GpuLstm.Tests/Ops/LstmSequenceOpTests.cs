@@ -105,7 +105,7 @@ public abstract class LstmSequenceOpTests(DeviceFixture fixture)
         Assert.Contains("[3, 16]", e.Message);
     }
 
-    private static Tensor Param(Device.ComputeDevice device, float[] data, int[] shape, string name)
+    private static Tensor Param(GpuLstm.Device.ComputeDevice device, float[] data, int[] shape, string name)
     {
         var t = Tensor.FromArray(device, data, shape, name);
         t.RequiresGrad = true;
