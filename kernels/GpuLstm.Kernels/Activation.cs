@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ILGPU;
 
 namespace GpuLstm.Kernels;
@@ -18,12 +19,13 @@ public static class ActivationCode
 /// </summary>
 internal static class Act
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Apply(int code, float x)
     {
         switch (code)
         {
             case ActivationCode.Sigmoid: return Sigmoid(x);
-            case ActivationCode.Tanh: return MathF.Tanh(x);
+            case ActivationCode.Tanh: return Tanh(x);
             case ActivationCode.Relu: return x > 0f ? x : 0f;
             case ActivationCode.HardSigmoid: return Act.Clamp(0.2f * x + 0.5f, 0f, 1f);
             default: return x;
@@ -31,6 +33,7 @@ internal static class Act
     }
 
     /// <summary>dy/dx expressed through y = Apply(code, x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float DerivFromOutput(int code, float y)
     {
         switch (code)
@@ -43,8 +46,14 @@ internal static class Act
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Clamp(float x, float lo, float hi) => x < lo ? lo : x > hi ? hi : x;
 
+    /// <summary>tanh(x) = 2 sigmoid(2x) - 1: one exp instead of a libm tanh, several times faster on CPUs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float Tanh(float x) => 2f * Sigmoid(2f * x) - 1f;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Sigmoid(float x)
     {
         // Split by sign so exp never overflows.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ILGPU;
 
 namespace GpuLstm.Kernels;
@@ -6,6 +7,7 @@ namespace GpuLstm.Kernels;
 public static class ElementwiseKernels
 {
     /// <summary>x[r, c] = act(x[r, c] + bias[c]) in place; bias is skipped when hasBias is 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BiasActivationForward(Index1D index, int launched, int rows, int cols, int activation, int hasBias,
         ArrayView<float> x,     // [rows, cols]
         ArrayView<float> bias)  // [cols]
@@ -19,6 +21,7 @@ public static class ElementwiseKernels
     }
 
     /// <summary>dx = dy * act'(y) (+ beta * dx to accumulate).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ActivationBackward(Index1D index, int launched, int count, int activation, float beta,
         ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx)
     {
@@ -30,6 +33,7 @@ public static class ElementwiseKernels
     }
 
     /// <summary>y = alpha * x + beta * y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Axpby(Index1D index, int launched, int count, float alpha, float beta,
         ArrayView<float> x, ArrayView<float> y)
     {
@@ -38,6 +42,7 @@ public static class ElementwiseKernels
     }
 
     /// <summary>x = value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fill(Index1D index, int launched, int count, float value, ArrayView<float> x)
     {
         for (int e = index; e < count; e += launched)
@@ -45,6 +50,7 @@ public static class ElementwiseKernels
     }
 
     /// <summary>dst[j, i, k] = src[i, j, k] (+ beta * dst): swaps the two leading axes, e.g. [B,T,F] and [T,B,F].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SwapLeadingAxes(Index1D index, int launched, int dim0, int dim1, int inner, float beta,
         ArrayView<float> src,   // [dim0, dim1, inner]
         ArrayView<float> dst)   // [dim1, dim0, inner]

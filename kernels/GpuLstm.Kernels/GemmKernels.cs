@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ILGPU;
 
 namespace GpuLstm.Kernels;
@@ -15,6 +16,7 @@ public static class GemmKernels
     /// One output element per work item, grid-stride over M*N. Used where shared memory is
     /// simulated (the CPU accelerator) and as the universal fallback.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GemmGridStride(Index1D index, int launched, GemmArgs g,
         ArrayView<float> a, ArrayView<float> b, ArrayView<float> c)
     {
@@ -41,6 +43,7 @@ public static class GemmKernels
     /// Explicitly grouped GPU GEMM: grid (ceil(N/64), ceil(M/64)), groups of 16x16 threads, each
     /// thread accumulating a 4x4 micro-tile from 64x16 / 16x64 tiles staged in shared memory.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GemmTiled(GemmArgs g, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c)
     {
         var tileA = SharedMemory.Allocate<float>(TileK * TileSize); // [TileK, TileSize] = A^T block

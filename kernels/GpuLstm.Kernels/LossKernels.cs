@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ILGPU;
 
 namespace GpuLstm.Kernels;
@@ -11,6 +12,7 @@ public static class LossKernels
     /// <summary>Keras clips probabilities to [eps, 1 - eps] before taking logs.</summary>
     public const float Epsilon = 1e-7f;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BinaryCrossEntropy(Index1D index, int launched, int count, int fromLogits, float gradScale,
         ArrayView<float> pred,      // [N] probabilities, or logits when fromLogits
         ArrayView<float> target,    // [N] in [0, 1]
@@ -43,6 +45,7 @@ public static class LossKernels
     /// Row-wise categorical cross-entropy over [rows, classes]. Sparse targets are class indices [rows];
     /// dense ones are distributions [rows, classes]. From logits it is softmax cross-entropy.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CategoricalCrossEntropy(Index1D index, int launched, int rows, int classes, int sparse,
         int fromLogits, float gradScale,
         ArrayView<float> pred,      // [rows, classes]
@@ -96,6 +99,7 @@ public static class LossKernels
     }
 
     /// <summary>kind 0: squared error, kind 1: absolute error.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RegressionLoss(Index1D index, int launched, int count, int kind, float gradScale,
         ArrayView<float> pred, ArrayView<float> target, ArrayView<float> grad, ArrayView<float> partials)
     {

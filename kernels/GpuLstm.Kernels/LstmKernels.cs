@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ILGPU;
 
 namespace GpuLstm.Kernels;
@@ -12,6 +13,7 @@ public static class LstmKernels
     /// gates holds the summed pre-activations x W + h U for this step and is overwritten in place
     /// with the activations i, f, g, o that backward needs. c and h for step t+1 are written.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LstmPointwiseForward(Index1D index, int launched, int batch, int hidden,
         int cellActivation, int recurrentActivation,
         ArrayView<float> gates,   // [B, 4H] in: pre-activations, out: activations
@@ -44,6 +46,7 @@ public static class LstmKernels
     /// Backward of <see cref="LstmPointwiseForward"/>: from dh (sequence output grad + recurrent grad)
     /// and dc of step t+1, writes the gate pre-activation grads and replaces dc with dc of step t.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LstmPointwiseBackward(Index1D index, int launched, int batch, int hidden,
         int cellActivation, int recurrentActivation, int hasOutputGrad,
         ArrayView<float> gates,      // [B, 4H] saved activations i, f, g, o

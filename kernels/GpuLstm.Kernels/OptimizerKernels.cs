@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ILGPU;
 
 namespace GpuLstm.Kernels;
@@ -10,6 +11,7 @@ namespace GpuLstm.Kernels;
 public static class OptimizerKernels
 {
     /// <summary>Keras SGD: v = momentum*v - lr*g; p += v, or p += momentum*v - lr*g with Nesterov.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SgdUpdate(Index1D index, int launched, int count, float learningRate, float momentum,
         int nesterov, float clipValue,
         ArrayView<float> param, ArrayView<float> grad, ArrayView<float> velocity, ArrayView<float> gradScale)
@@ -30,6 +32,7 @@ public static class OptimizerKernels
     }
 
     /// <summary>Keras Adam: alpha = lr*sqrt(1-b2^t)/(1-b1^t); p -= alpha*m/(sqrt(v)+eps).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AdamUpdate(Index1D index, int launched, int count, float alpha, float beta1, float beta2,
         float epsilon, float clipValue,
         ArrayView<float> param, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, ArrayView<float> gradScale)
@@ -47,6 +50,7 @@ public static class OptimizerKernels
     }
 
     /// <summary>Keras RMSprop (no momentum, not centered): a = rho*a + (1-rho)*g^2; p -= lr*g/(sqrt(a)+eps).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RmsPropUpdate(Index1D index, int launched, int count, float learningRate, float rho,
         float epsilon, float clipValue,
         ArrayView<float> param, ArrayView<float> grad, ArrayView<float> meanSquare, ArrayView<float> gradScale)
@@ -62,6 +66,7 @@ public static class OptimizerKernels
     }
 
     /// <summary>scale[0] = min(1, maxNorm / sqrt(sum(partials))): the global-norm clip factor; one work item.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GlobalNormClipScale(Index1D index, int count, float maxNorm, ArrayView<float> partials, ArrayView<float> scale)
     {
         if (index != 0)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ILGPU;
 
 namespace GpuLstm.Kernels;
@@ -6,6 +7,7 @@ namespace GpuLstm.Kernels;
 public static class ReductionKernels
 {
     /// <summary>dst[c] = sum over rows of src[r, c] (+ beta * dst[c]); one work item per column.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ColumnSum(Index1D index, int launched, int rows, int cols, float beta,
         ArrayView<float> src,   // [rows, cols]
         ArrayView<float> dst)   // [cols]
@@ -20,6 +22,7 @@ public static class ReductionKernels
     }
 
     /// <summary>result[0] = scale * sum(partials[0..count)); run with a single work item.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SumToScalar(Index1D index, int count, float scale, ArrayView<float> partials, ArrayView<float> result)
     {
         if (index != 0)
@@ -31,6 +34,7 @@ public static class ReductionKernels
     }
 
     /// <summary>partials[t] = sum of squares of x over the elements work item t visits (stage one of a norm).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SumOfSquaresPartials(Index1D index, int launched, int count, ArrayView<float> x, ArrayView<float> partials)
     {
         float sum = 0f;

@@ -18,14 +18,15 @@ public sealed class ComputeDevice : IDisposable
     private readonly Lazy<IGemmEngine> _gemm;
     private bool _disposed;
 
-    private ComputeDevice(Accelerator accelerator, Context? ownedContext, bool ownsAccelerator)
+    private ComputeDevice(Accelerator accelerator, Context? ownedContext, bool ownsAccelerator, bool inlineSmallCpuKernels)
     {
         Accelerator = accelerator;
         _ownedContext = ownedContext;
         _ownsAccelerator = ownsAccelerator;
         Kind = DeviceSelector.ToKind(accelerator.AcceleratorType)
             ?? throw new NotSupportedException($"Accelerator type {accelerator.AcceleratorType} is not supported.");
-        Kernels = new KernelSet(accelerator);
+        InlinesSmallKernels = Kind == DeviceKind.Cpu && inlineSmallCpuKernels;
+        Kernels = new KernelSet(accelerator, inlineSingleThread: InlinesSmallKernels);
         Pool = new TensorPool(this);
         _gemm = new Lazy<IGemmEngine>(() => GemmEngines.Create(this));
         MaxGridStrideThreads = Kind == DeviceKind.Cpu
@@ -36,7 +37,12 @@ public sealed class ComputeDevice : IDisposable
     }
 
     /// <summary>The best device present, or the one GPULSTM_DEVICE names.</summary>
-    public static ComputeDevice Create(DeviceKind? kind = null)
+    /// <param name="kind">null: GPULSTM_DEVICE, else CUDA, OpenCL, CPU in that order.</param>
+    /// <param name="inlineSmallCpuKernels">
+    /// On the CPU accelerator, run kernels with little work on the calling thread instead of through
+    /// ILGPU's launcher (same kernel method, much lower latency). Tests turn it off to cover the launcher.
+    /// </param>
+    public static ComputeDevice Create(DeviceKind? kind = null, bool inlineSmallCpuKernels = true)
     {
         kind ??= DeviceSelector.RequestedKind();
         var context = DeviceSelector.CreateContext();
@@ -46,7 +52,7 @@ public sealed class ComputeDevice : IDisposable
             var accelerator = device is CPUDevice
                 ? CpuDevice().CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel)
                 : device.CreateAccelerator(context);
-            return new ComputeDevice(accelerator, context, ownsAccelerator: true);
+            return new ComputeDevice(accelerator, context, ownsAccelerator: true, inlineSmallCpuKernels);
         }
         catch
         {
@@ -56,17 +62,18 @@ public sealed class ComputeDevice : IDisposable
     }
 
     /// <summary>
-    /// ILGPU's default CPU device simulates a single multiprocessor (one core); one per core with
-    /// one small warp each lets grid-stride kernels use every core.
+    /// The CPU accelerator runs one OS thread per simulated thread and wakes all of them on every
+    /// launch (measured ~35 us per thread here), so it gets exactly one thread per core: warps of
+    /// 2 (ILGPU's minimum), one warp per multiprocessor, cores/2 multiprocessors.
     /// </summary>
     private static CPUDevice CpuDevice() =>
-        new(numThreadsPerWarp: 4, numWarpsPerMultiprocessor: 1, numMultiprocessors: Environment.ProcessorCount);
+        new(numThreadsPerWarp: 2, numWarpsPerMultiprocessor: 1, numMultiprocessors: Math.Max(1, Environment.ProcessorCount / 2));
 
     /// <summary>Uses a host application's accelerator; disposing this device leaves it alive.</summary>
-    public static ComputeDevice FromAccelerator(Accelerator accelerator)
+    public static ComputeDevice FromAccelerator(Accelerator accelerator, bool inlineSmallCpuKernels = true)
     {
         ArgumentNullException.ThrowIfNull(accelerator);
-        return new ComputeDevice(accelerator, ownedContext: null, ownsAccelerator: false);
+        return new ComputeDevice(accelerator, ownedContext: null, ownsAccelerator: false, inlineSmallCpuKernels);
     }
 
     public Accelerator Accelerator { get; }
@@ -78,11 +85,21 @@ public sealed class ComputeDevice : IDisposable
     public string GemmEngineName => Gemm.Name;
     public string Name => Accelerator.Name;
 
+    /// <summary>Whether small kernels run on the calling thread (CPU accelerator only).</summary>
+    public bool InlinesSmallKernels { get; }
+
     /// <summary>Upper bound on work items for grid-stride kernels on this accelerator.</summary>
     public int MaxGridStrideThreads { get; }
 
+    /// <summary>
+    /// Below this much work the CPU accelerator runs a kernel as one work item on the calling
+    /// thread (see <see cref="KernelSet"/>); waking its worker threads costs more than the work.
+    /// </summary>
+    public const int CpuInlineWork = 1 << 16;
+
     /// <summary>Work items for a grid-stride launch over <paramref name="work"/> elements.</summary>
-    internal int Threads(long work) => (int)Math.Clamp(work, 1, MaxGridStrideThreads);
+    internal int Threads(long work) =>
+        InlinesSmallKernels && work < CpuInlineWork ? 1 : (int)Math.Clamp(work, 1, MaxGridStrideThreads);
 
     /// <summary>Counts a kernel launch; every host launcher calls this once per launch.</summary>
     internal void CountLaunch()

@@ -7,95 +7,185 @@ namespace GpuLstm.Device;
 using View = ArrayView<float>;
 
 /// <summary>
-/// The kernels of GpuLstm.Kernels loaded for one accelerator. Each is compiled on first use; the
-/// host launchers in Ops/ call them through <see cref="ComputeDevice"/> so every launch is counted.
+/// The kernels of GpuLstm.Kernels loaded for one accelerator, each compiled on first use. Host
+/// launchers in Ops/ call them with (extent, launched, ...) and count every launch on the device.
+/// On the CPU accelerator a one-work-item launch runs the same kernel method directly on the
+/// calling thread: ILGPU wakes every worker thread per launch (~35 us each, measured), which would
+/// dominate the small per-time-step kernels of an LSTM.
 /// </summary>
-internal sealed class KernelSet
+internal sealed class KernelSet(Accelerator accelerator, bool inlineSingleThread)
 {
-    private readonly Accelerator _accelerator;
+    private readonly Accelerator _accelerator = accelerator;
+    private readonly bool _inlineSingleThread = inlineSingleThread;
 
-    public KernelSet(Accelerator accelerator)
+    private Action<Index1D, int, int, int, int, int, View, View, View, View, View>? _lstmForward;
+    public Action<Index1D, int, int, int, int, int, View, View, View, View, View> LstmForward => Auto(ref _lstmForward, LstmKernels.LstmPointwiseForward);
+
+    private Action<Index1D, int, int, int, int, int, int, View, View, View, View, View, View, View>? _lstmBackward;
+    public Action<Index1D, int, int, int, int, int, int, View, View, View, View, View, View, View> LstmBackward => Auto(ref _lstmBackward, LstmKernels.LstmPointwiseBackward);
+
+    private Action<KernelConfig, GemmArgs, View, View, View>? _gemmTiled;
+    public Action<KernelConfig, GemmArgs, View, View, View> GemmTiled =>
+        _gemmTiled ??= _accelerator.LoadStreamKernel<GemmArgs, View, View, View>(GemmKernels.GemmTiled);
+
+    private Action<Index1D, int, GemmArgs, View, View, View>? _gemmGridStride;
+    public Action<Index1D, int, GemmArgs, View, View, View> GemmGridStride => Auto(ref _gemmGridStride, GemmKernels.GemmGridStride);
+
+    private Action<Index1D, int, int, int, int, int, View, View>? _biasActivation;
+    public Action<Index1D, int, int, int, int, int, View, View> BiasActivation => Auto(ref _biasActivation, ElementwiseKernels.BiasActivationForward);
+
+    private Action<Index1D, int, int, int, float, View, View, View>? _activationBackward;
+    public Action<Index1D, int, int, int, float, View, View, View> ActivationBackward => Auto(ref _activationBackward, ElementwiseKernels.ActivationBackward);
+
+    private Action<Index1D, int, int, float, float, View, View>? _axpby;
+    public Action<Index1D, int, int, float, float, View, View> Axpby => Auto(ref _axpby, ElementwiseKernels.Axpby);
+
+    private Action<Index1D, int, int, float, View>? _fill;
+    public Action<Index1D, int, int, float, View> Fill => Auto(ref _fill, ElementwiseKernels.Fill);
+
+    private Action<Index1D, int, int, int, int, float, View, View>? _swapLeadingAxes;
+    public Action<Index1D, int, int, int, int, float, View, View> SwapLeadingAxes => Auto(ref _swapLeadingAxes, ElementwiseKernels.SwapLeadingAxes);
+
+    private Action<Index1D, int, int, int, float, View, View>? _columnSum;
+    public Action<Index1D, int, int, int, float, View, View> ColumnSum => Auto(ref _columnSum, ReductionKernels.ColumnSum);
+
+    private Action<Index1D, int, float, View, View>? _sumToScalar;
+    public Action<Index1D, int, float, View, View> SumToScalar => Auto(ref _sumToScalar, ReductionKernels.SumToScalar);
+
+    private Action<Index1D, int, int, View, View>? _sumOfSquaresPartials;
+    public Action<Index1D, int, int, View, View> SumOfSquaresPartials => Auto(ref _sumOfSquaresPartials, ReductionKernels.SumOfSquaresPartials);
+
+    private Action<Index1D, int, int, int, float, View, View, View, View>? _binaryCrossEntropy;
+    public Action<Index1D, int, int, int, float, View, View, View, View> BinaryCrossEntropy => Auto(ref _binaryCrossEntropy, LossKernels.BinaryCrossEntropy);
+
+    private Action<Index1D, int, int, int, int, int, float, View, View, View, View>? _categoricalCrossEntropy;
+    public Action<Index1D, int, int, int, int, int, float, View, View, View, View> CategoricalCrossEntropy => Auto(ref _categoricalCrossEntropy, LossKernels.CategoricalCrossEntropy);
+
+    private Action<Index1D, int, int, int, float, View, View, View, View>? _regressionLoss;
+    public Action<Index1D, int, int, int, float, View, View, View, View> RegressionLoss => Auto(ref _regressionLoss, LossKernels.RegressionLoss);
+
+    private Action<Index1D, int, int, float, float, int, float, View, View, View, View>? _sgd;
+    public Action<Index1D, int, int, float, float, int, float, View, View, View, View> Sgd => Auto(ref _sgd, OptimizerKernels.SgdUpdate);
+
+    private Action<Index1D, int, int, float, float, float, float, float, View, View, View, View, View>? _adam;
+    public Action<Index1D, int, int, float, float, float, float, float, View, View, View, View, View> Adam => Auto(ref _adam, OptimizerKernels.AdamUpdate);
+
+    private Action<Index1D, int, int, float, float, float, float, View, View, View, View>? _rmsProp;
+    public Action<Index1D, int, int, float, float, float, float, View, View, View, View> RmsProp => Auto(ref _rmsProp, OptimizerKernels.RmsPropUpdate);
+
+    private Action<Index1D, int, float, View, View>? _globalNormClipScale;
+    public Action<Index1D, int, float, View, View> GlobalNormClipScale => Auto(ref _globalNormClipScale, OptimizerKernels.GlobalNormClipScale);
+
+    private Action<Index1D, T1, T2, T3, T4> Auto<T1, T2, T3, T4>(ref Action<Index1D, T1, T2, T3, T4>? slot, Action<Index1D, T1, T2, T3, T4> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct
     {
-        _accelerator = accelerator;
-        _lstmForward = Load<Action<Index1D, int, int, int, int, int, View, View, View, View, View>>(
-            () => _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, int, int, int, View, View, View, View, View>(LstmKernels.LstmPointwiseForward));
-        _lstmBackward = Load<Action<Index1D, int, int, int, int, int, int, View, View, View, View, View, View, View>>(
-            () => _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, int, int, int, int, View, View, View, View, View, View, View>(LstmKernels.LstmPointwiseBackward));
-        _gemmGridStride = Load<Action<Index1D, int, GemmArgs, View, View, View>>(
-            () => _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, GemmArgs, View, View, View>(GemmKernels.GemmGridStride));
-        _gemmTiled = Load<Action<KernelConfig, GemmArgs, View, View, View>>(
-            () => _accelerator.LoadStreamKernel<GemmArgs, View, View, View>(GemmKernels.GemmTiled));
-        _biasActivation = Load<Action<Index1D, int, int, int, int, int, View, View>>(
-            () => _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, int, int, int, View, View>(ElementwiseKernels.BiasActivationForward));
-        _activationBackward = Load<Action<Index1D, int, int, int, float, View, View, View>>(
-            () => _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, int, float, View, View, View>(ElementwiseKernels.ActivationBackward));
-        _axpby = Load<Action<Index1D, int, int, float, float, View, View>>(
-            () => _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, float, float, View, View>(ElementwiseKernels.Axpby));
-        _fill = Load<Action<Index1D, int, int, float, View>>(
-            () => _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, float, View>(ElementwiseKernels.Fill));
-        _swapLeadingAxes = Load<Action<Index1D, int, int, int, int, float, View, View>>(
-            () => _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, int, int, float, View, View>(ElementwiseKernels.SwapLeadingAxes));
-        _columnSum = Load<Action<Index1D, int, int, int, float, View, View>>(
-            () => _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, int, float, View, View>(ReductionKernels.ColumnSum));
-        _sumToScalar = Load<Action<Index1D, int, float, View, View>>(
-            () => _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, float, View, View>(ReductionKernels.SumToScalar));
-        _sumOfSquaresPartials = Load<Action<Index1D, int, int, View, View>>(
-            () => _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, View, View>(ReductionKernels.SumOfSquaresPartials));
-        _binaryCrossEntropy = Load<Action<Index1D, int, int, int, float, View, View, View, View>>(
-            () => _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, int, float, View, View, View, View>(LossKernels.BinaryCrossEntropy));
-        _categoricalCrossEntropy = Load<Action<Index1D, int, int, int, int, int, float, View, View, View, View>>(
-            () => _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, int, int, int, float, View, View, View, View>(LossKernels.CategoricalCrossEntropy));
-        _regressionLoss = Load<Action<Index1D, int, int, int, float, View, View, View, View>>(
-            () => _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, int, float, View, View, View, View>(LossKernels.RegressionLoss));
-        _sgd = Load<Action<Index1D, int, int, float, float, int, float, View, View, View, View>>(
-            () => _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, float, float, int, float, View, View, View, View>(OptimizerKernels.SgdUpdate));
-        _adam = Load<Action<Index1D, int, int, float, float, float, float, float, View, View, View, View, View>>(
-            () => _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, float, float, float, float, float, View, View, View, View, View>(OptimizerKernels.AdamUpdate));
-        _rmsProp = Load<Action<Index1D, int, int, float, float, float, float, View, View, View, View>>(
-            () => _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, float, float, float, float, View, View, View, View>(OptimizerKernels.RmsPropUpdate));
-        _globalNormClipScale = Load<Action<Index1D, int, float, View, View>>(
-            () => _accelerator.LoadAutoGroupedStreamKernel<Index1D, int, float, View, View>(OptimizerKernels.GlobalNormClipScale));
+        if (slot is not null)
+            return slot;
+        var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
+        return slot = !_inlineSingleThread ? launch : (e, a1, a2, a3, a4) =>
+        {
+            if (e.X == 1)
+                kernel(Index1D.Zero, a1, a2, a3, a4);
+            else
+                launch(e, a1, a2, a3, a4);
+        };
     }
-
-    private static Lazy<T> Load<T>(Func<T> load) => new(load, LazyThreadSafetyMode.ExecutionAndPublication);
-
-    private readonly Lazy<Action<Index1D, int, int, int, int, int, View, View, View, View, View>> _lstmForward;
-    private readonly Lazy<Action<Index1D, int, int, int, int, int, int, View, View, View, View, View, View, View>> _lstmBackward;
-    private readonly Lazy<Action<Index1D, int, GemmArgs, View, View, View>> _gemmGridStride;
-    private readonly Lazy<Action<KernelConfig, GemmArgs, View, View, View>> _gemmTiled;
-    private readonly Lazy<Action<Index1D, int, int, int, int, int, View, View>> _biasActivation;
-    private readonly Lazy<Action<Index1D, int, int, int, float, View, View, View>> _activationBackward;
-    private readonly Lazy<Action<Index1D, int, int, float, float, View, View>> _axpby;
-    private readonly Lazy<Action<Index1D, int, int, float, View>> _fill;
-    private readonly Lazy<Action<Index1D, int, int, int, int, float, View, View>> _swapLeadingAxes;
-    private readonly Lazy<Action<Index1D, int, int, int, float, View, View>> _columnSum;
-    private readonly Lazy<Action<Index1D, int, float, View, View>> _sumToScalar;
-    private readonly Lazy<Action<Index1D, int, int, View, View>> _sumOfSquaresPartials;
-    private readonly Lazy<Action<Index1D, int, int, int, float, View, View, View, View>> _binaryCrossEntropy;
-    private readonly Lazy<Action<Index1D, int, int, int, int, int, float, View, View, View, View>> _categoricalCrossEntropy;
-    private readonly Lazy<Action<Index1D, int, int, int, float, View, View, View, View>> _regressionLoss;
-    private readonly Lazy<Action<Index1D, int, int, float, float, int, float, View, View, View, View>> _sgd;
-    private readonly Lazy<Action<Index1D, int, int, float, float, float, float, float, View, View, View, View, View>> _adam;
-    private readonly Lazy<Action<Index1D, int, int, float, float, float, float, View, View, View, View>> _rmsProp;
-    private readonly Lazy<Action<Index1D, int, float, View, View>> _globalNormClipScale;
-
-    public Action<Index1D, int, int, int, int, int, View, View, View, View, View> LstmForward => _lstmForward.Value;
-    public Action<Index1D, int, int, int, int, int, int, View, View, View, View, View, View, View> LstmBackward => _lstmBackward.Value;
-    public Action<Index1D, int, GemmArgs, View, View, View> GemmGridStride => _gemmGridStride.Value;
-    public Action<KernelConfig, GemmArgs, View, View, View> GemmTiled => _gemmTiled.Value;
-    public Action<Index1D, int, int, int, int, int, View, View> BiasActivation => _biasActivation.Value;
-    public Action<Index1D, int, int, int, float, View, View, View> ActivationBackward => _activationBackward.Value;
-    public Action<Index1D, int, int, float, float, View, View> Axpby => _axpby.Value;
-    public Action<Index1D, int, int, float, View> Fill => _fill.Value;
-    public Action<Index1D, int, int, int, int, float, View, View> SwapLeadingAxes => _swapLeadingAxes.Value;
-    public Action<Index1D, int, int, int, float, View, View> ColumnSum => _columnSum.Value;
-    public Action<Index1D, int, float, View, View> SumToScalar => _sumToScalar.Value;
-    public Action<Index1D, int, int, View, View> SumOfSquaresPartials => _sumOfSquaresPartials.Value;
-    public Action<Index1D, int, int, int, float, View, View, View, View> BinaryCrossEntropy => _binaryCrossEntropy.Value;
-    public Action<Index1D, int, int, int, int, int, float, View, View, View, View> CategoricalCrossEntropy => _categoricalCrossEntropy.Value;
-    public Action<Index1D, int, int, int, float, View, View, View, View> RegressionLoss => _regressionLoss.Value;
-    public Action<Index1D, int, int, float, float, int, float, View, View, View, View> Sgd => _sgd.Value;
-    public Action<Index1D, int, int, float, float, float, float, float, View, View, View, View, View> Adam => _adam.Value;
-    public Action<Index1D, int, int, float, float, float, float, View, View, View, View> RmsProp => _rmsProp.Value;
-    public Action<Index1D, int, float, View, View> GlobalNormClipScale => _globalNormClipScale.Value;
+    private Action<Index1D, T1, T2, T3, T4, T5> Auto<T1, T2, T3, T4, T5>(ref Action<Index1D, T1, T2, T3, T4, T5>? slot, Action<Index1D, T1, T2, T3, T4, T5> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct
+    {
+        if (slot is not null)
+            return slot;
+        var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
+        return slot = !_inlineSingleThread ? launch : (e, a1, a2, a3, a4, a5) =>
+        {
+            if (e.X == 1)
+                kernel(Index1D.Zero, a1, a2, a3, a4, a5);
+            else
+                launch(e, a1, a2, a3, a4, a5);
+        };
+    }
+    private Action<Index1D, T1, T2, T3, T4, T5, T6> Auto<T1, T2, T3, T4, T5, T6>(ref Action<Index1D, T1, T2, T3, T4, T5, T6>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct
+    {
+        if (slot is not null)
+            return slot;
+        var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
+        return slot = !_inlineSingleThread ? launch : (e, a1, a2, a3, a4, a5, a6) =>
+        {
+            if (e.X == 1)
+                kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6);
+            else
+                launch(e, a1, a2, a3, a4, a5, a6);
+        };
+    }
+    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7> Auto<T1, T2, T3, T4, T5, T6, T7>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct
+    {
+        if (slot is not null)
+            return slot;
+        var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
+        return slot = !_inlineSingleThread ? launch : (e, a1, a2, a3, a4, a5, a6, a7) =>
+        {
+            if (e.X == 1)
+                kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7);
+            else
+                launch(e, a1, a2, a3, a4, a5, a6, a7);
+        };
+    }
+    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8> Auto<T1, T2, T3, T4, T5, T6, T7, T8>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct
+    {
+        if (slot is not null)
+            return slot;
+        var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
+        return slot = !_inlineSingleThread ? launch : (e, a1, a2, a3, a4, a5, a6, a7, a8) =>
+        {
+            if (e.X == 1)
+                kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8);
+            else
+                launch(e, a1, a2, a3, a4, a5, a6, a7, a8);
+        };
+    }
+    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> Auto<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct
+    {
+        if (slot is not null)
+            return slot;
+        var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
+        return slot = !_inlineSingleThread ? launch : (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) =>
+        {
+            if (e.X == 1)
+                kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10);
+            else
+                launch(e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10);
+        };
+    }
+    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> Auto<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct where T11 : struct where T12 : struct
+    {
+        if (slot is not null)
+            return slot;
+        var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
+        return slot = !_inlineSingleThread ? launch : (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12) =>
+        {
+            if (e.X == 1)
+                kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12);
+            else
+                launch(e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12);
+        };
+    }
+    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13> Auto<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct where T11 : struct where T12 : struct where T13 : struct
+    {
+        if (slot is not null)
+            return slot;
+        var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
+        return slot = !_inlineSingleThread ? launch : (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13) =>
+        {
+            if (e.X == 1)
+                kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13);
+            else
+                launch(e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13);
+        };
+    }
 }

@@ -10,14 +10,14 @@ public abstract class DeviceFixture : IDisposable
 {
     private readonly Lazy<(ComputeDevice? Device, string? Missing)> _device;
 
-    protected DeviceFixture(DeviceKind kind)
+    protected DeviceFixture(DeviceKind kind, bool inlineSmallCpuKernels = true)
     {
         Kind = kind;
         _device = new Lazy<(ComputeDevice?, string?)>(() =>
         {
             try
             {
-                return (ComputeDevice.Create(kind), null);
+                return (ComputeDevice.Create(kind, inlineSmallCpuKernels), null);
             }
             catch (InvalidOperationException e)
             {
@@ -47,6 +47,9 @@ public abstract class DeviceFixture : IDisposable
 }
 
 public sealed class CpuFixture() : DeviceFixture(DeviceKind.Cpu);
+
+/// <summary>The CPU accelerator with every kernel going through ILGPU's launcher (no inline fast path).</summary>
+public sealed class CpuLaunchedFixture() : DeviceFixture(DeviceKind.Cpu, inlineSmallCpuKernels: false);
 
 public sealed class CudaFixture() : DeviceFixture(DeviceKind.Cuda);
 

@@ -121,6 +121,8 @@ public sealed class CpuGemmTests(CpuFixture fixture) : GemmTests(fixture), IClas
     }
 }
 
+public sealed class CpuLaunchedGemmTests(CpuLaunchedFixture fixture) : GemmTests(fixture), IClassFixture<CpuLaunchedFixture>;
+
 public sealed class CudaGemmTests(CudaFixture fixture) : GemmTests(fixture), IClassFixture<CudaFixture>;
 
 public sealed class OpenClGemmTests(OpenClFixture fixture) : GemmTests(fixture), IClassFixture<OpenClFixture>;

@@ -123,6 +123,8 @@ public abstract class LinearOpTests(DeviceFixture fixture)
 [Collection("cpu")]
 public sealed class CpuLinearOpTests(CpuFixture fixture) : LinearOpTests(fixture), IClassFixture<CpuFixture>;
 
+public sealed class CpuLaunchedLinearOpTests(CpuLaunchedFixture fixture) : LinearOpTests(fixture), IClassFixture<CpuLaunchedFixture>;
+
 public sealed class CudaLinearOpTests(CudaFixture fixture) : LinearOpTests(fixture), IClassFixture<CudaFixture>;
 
 public sealed class OpenClLinearOpTests(OpenClFixture fixture) : LinearOpTests(fixture), IClassFixture<OpenClFixture>;

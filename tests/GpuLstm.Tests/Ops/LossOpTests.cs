@@ -108,6 +108,8 @@ public abstract class LossOpTests(DeviceFixture fixture)
 [Collection("cpu")]
 public sealed class CpuLossOpTests(CpuFixture fixture) : LossOpTests(fixture), IClassFixture<CpuFixture>;
 
+public sealed class CpuLaunchedLossOpTests(CpuLaunchedFixture fixture) : LossOpTests(fixture), IClassFixture<CpuLaunchedFixture>;
+
 public sealed class CudaLossOpTests(CudaFixture fixture) : LossOpTests(fixture), IClassFixture<CudaFixture>;
 
 public sealed class OpenClLossOpTests(OpenClFixture fixture) : LossOpTests(fixture), IClassFixture<OpenClFixture>;

@@ -116,6 +116,8 @@ public abstract class LstmSequenceOpTests(DeviceFixture fixture)
 [Collection("cpu")]
 public sealed class CpuLstmSequenceOpTests(CpuFixture fixture) : LstmSequenceOpTests(fixture), IClassFixture<CpuFixture>;
 
+public sealed class CpuLaunchedLstmSequenceOpTests(CpuLaunchedFixture fixture) : LstmSequenceOpTests(fixture), IClassFixture<CpuLaunchedFixture>;
+
 public sealed class CudaLstmSequenceOpTests(CudaFixture fixture) : LstmSequenceOpTests(fixture), IClassFixture<CudaFixture>;
 
 public sealed class OpenClLstmSequenceOpTests(OpenClFixture fixture) : LstmSequenceOpTests(fixture), IClassFixture<OpenClFixture>;

@@ -97,6 +97,8 @@ public abstract class OptimizerTests(DeviceFixture fixture)
 [Collection("cpu")]
 public sealed class CpuOptimizerTests(CpuFixture fixture) : OptimizerTests(fixture), IClassFixture<CpuFixture>;
 
+public sealed class CpuLaunchedOptimizerTests(CpuLaunchedFixture fixture) : OptimizerTests(fixture), IClassFixture<CpuLaunchedFixture>;
+
 public sealed class CudaOptimizerTests(CudaFixture fixture) : OptimizerTests(fixture), IClassFixture<CudaFixture>;
 
 public sealed class OpenClOptimizerTests(OpenClFixture fixture) : OptimizerTests(fixture), IClassFixture<OpenClFixture>;

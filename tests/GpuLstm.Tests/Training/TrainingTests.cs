@@ -125,6 +125,8 @@ public abstract class TrainingTests(DeviceFixture fixture, ITestOutputHelper out
 [Collection("cpu")]
 public sealed class CpuTrainingTests(CpuFixture fixture, ITestOutputHelper output) : TrainingTests(fixture, output), IClassFixture<CpuFixture>;
 
+public sealed class CpuLaunchedTrainingTests(CpuLaunchedFixture fixture, ITestOutputHelper output) : TrainingTests(fixture, output), IClassFixture<CpuLaunchedFixture>;
+
 public sealed class CudaTrainingTests(CudaFixture fixture, ITestOutputHelper output) : TrainingTests(fixture, output), IClassFixture<CudaFixture>;
 
 public sealed class OpenClTrainingTests(OpenClFixture fixture, ITestOutputHelper output) : TrainingTests(fixture, output), IClassFixture<OpenClFixture>;

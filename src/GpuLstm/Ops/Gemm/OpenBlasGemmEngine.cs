@@ -17,13 +17,28 @@ internal sealed unsafe class OpenBlasGemmEngine : IGemmEngine
 
     private readonly ComputeDevice _device;
     private readonly IlgpuGemmEngine _fallback;
-    private readonly delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> _sgemm;
+    /// <summary>
+    /// Multiply-adds below which one OpenBLAS thread beats several: waking (and afterwards spinning)
+    /// BLAS threads costs more than the small per-time-step GEMMs of an LSTM (measured here).
+    /// </summary>
+    private const long SingleThreadWork = 1L << 24;
 
-    private OpenBlasGemmEngine(ComputeDevice device, IntPtr sgemm)
+    private readonly delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> _sgemm;
+    private readonly delegate* unmanaged<int, void> _setThreads;
+    private readonly int _maxThreads;
+    private int _threads;
+
+    private OpenBlasGemmEngine(ComputeDevice device, IntPtr handle, IntPtr sgemm)
     {
         _device = device;
         _fallback = new IlgpuGemmEngine(device, tiled: false);
         _sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)sgemm;
+        if (NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out IntPtr set)
+            && NativeLibrary.TryGetExport(handle, "openblas_get_num_threads", out IntPtr get))
+        {
+            _setThreads = (delegate* unmanaged<int, void>)set;
+            _maxThreads = _threads = ((delegate* unmanaged<int>)get)();
+        }
     }
 
     public string Name => "openblas";
@@ -36,7 +51,7 @@ internal sealed unsafe class OpenBlasGemmEngine : IGemmEngine
         foreach (string name in LibraryNames)
         {
             if (NativeLibrary.TryLoad(name, out IntPtr handle) && NativeLibrary.TryGetExport(handle, "cblas_sgemm", out IntPtr sgemm))
-                return new OpenBlasGemmEngine(device, sgemm);
+                return new OpenBlasGemmEngine(device, handle, sgemm);
         }
         return null;
     }
@@ -62,6 +77,7 @@ internal sealed unsafe class OpenBlasGemmEngine : IGemmEngine
         // Earlier kernels on the CPU accelerator must have finished writing the operands.
         _device.Accelerator.DefaultStream.Synchronize();
         var (la, lb) = layout.Value;
+        SetThreads((long)args.M * args.N * args.K < SingleThreadWork ? 1 : _maxThreads);
         _sgemm(RowMajor, la.Transposed ? Trans : NoTrans, lb.Transposed ? Trans : NoTrans,
             args.M, args.N, args.K, args.Alpha,
             (float*)a.LoadEffectiveAddressAsPtr(), la.LeadingDimension,
@@ -69,5 +85,17 @@ internal sealed unsafe class OpenBlasGemmEngine : IGemmEngine
             args.Beta, (float*)c.LoadEffectiveAddressAsPtr(), args.CRowStride);
     }
 
-    public void Dispose() => _fallback.Dispose();
+    private void SetThreads(int threads)
+    {
+        if (_setThreads == null || threads == _threads)
+            return;
+        _setThreads(threads);
+        _threads = threads;
+    }
+
+    public void Dispose()
+    {
+        SetThreads(_maxThreads);
+        _fallback.Dispose();
+    }
 }
