@@ -19,7 +19,7 @@ public static class ActivationCode
 /// </summary>
 internal static class Act
 {
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Apply(int code, float x)
     {
         switch (code)
@@ -33,7 +33,7 @@ internal static class Act
     }
 
     /// <summary>dy/dx expressed through y = Apply(code, x).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float DerivFromOutput(int code, float y)
     {
         switch (code)
@@ -46,14 +46,14 @@ internal static class Act
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Clamp(float x, float lo, float hi) => x < lo ? lo : x > hi ? hi : x;
 
     /// <summary>tanh(x) = 2 sigmoid(2x) - 1: one exp instead of a libm tanh, several times faster on CPUs.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Tanh(float x) => 2f * Sigmoid(2f * x) - 1f;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sigmoid(float x)
     {
         // Split by sign so exp never overflows.

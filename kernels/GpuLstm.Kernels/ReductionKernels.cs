@@ -6,21 +6,6 @@ namespace GpuLstm.Kernels;
 /// <summary>Deterministic reductions: fixed summation order, no atomics, so gradients are reproducible bit for bit.</summary>
 public static class ReductionKernels
 {
-    /// <summary>dst[c] = sum over rows of src[r, c] (+ beta * dst[c]); one work item per column.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ColumnSum(Index1D index, int launched, int rows, int cols, float beta,
-        ArrayView<float> src,   // [rows, cols]
-        ArrayView<float> dst)   // [cols]
-    {
-        for (int c = index; c < cols; c += launched)
-        {
-            float sum = 0f;
-            for (int r = 0; r < rows; r++)
-                sum += src[(long)r * cols + c];
-            dst[c] = beta == 0f ? sum : sum + beta * dst[c];
-        }
-    }
-
     /// <summary>result[0] = scale * sum(partials[0..count)); run with a single work item.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SumToScalar(Index1D index, int count, float scale, ArrayView<float> partials, ArrayView<float> result)

@@ -14,14 +14,15 @@ namespace GpuLstm.Cli.Commands;
 public static class BenchCommand
 {
     private const string Usage = """
-        Usage: gpulstm bench [--shapes small,large] [--steps N] [--warmup N] [--json PATH]
+        Usage: gpulstm bench [--shapes small,large] [--steps N] [--warmup N] [--json PATH] [--profile]
 
         Times one training step of LSTM -> Dense(1, sigmoid) -> binary cross-entropy -> Adam at
         small = B32,T10,I50,H128 (the founding Keras example) and large = B64,T100,I256,H256.
         Prints ms/step, kernel launches, device allocations and host<->device transfers per step
         (steady state, after warm-up) and the device memory high-water mark. The loss is read
         back once per step. benchmarks/compare.py runs PyTorch on the same steps beside it.
-        --steps defaults to as many as fit in ~3 s (at least 5).
+        --steps defaults to as many as fit in ~3 s (at least 5). --profile then runs a few more
+        steps with the device synchronised after every launch and prints where the time went.
         """;
 
     public sealed record Result(string Name, int Batch, int Steps, int Inputs, int Hidden, double MsPerStep,
@@ -33,6 +34,7 @@ public static class BenchCommand
         int? steps = null;
         int warmup = 3;
         string? json = null;
+        bool profile = false;
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -52,6 +54,9 @@ public static class BenchCommand
                 case "--warmup":
                     warmup = PositiveInt(Next(), "--warmup");
                     break;
+                case "--profile":
+                    profile = true;
+                    break;
                 case "--json":
                     json = Next();
                     break;
@@ -66,7 +71,7 @@ public static class BenchCommand
         var results = new List<Result>();
         foreach (var shape in shapes)
         {
-            var r = Measure(device, shape, warmup, steps);
+            var r = Measure(device, shape, warmup, steps, profile);
             results.Add(r);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{r.Name,-20} {r.MsPerStep,9:F2} {r.TimedSteps,6} {r.LaunchesPerStep,9:F0} {r.AllocationsPerStep,7:F0} {r.TransfersPerStep,10:F0} {r.MemoryHighWaterMb,14:F1}"));
@@ -76,7 +81,7 @@ public static class BenchCommand
         return 0;
     }
 
-    public static Result Measure(ComputeDevice device, BenchShape shape, int warmup, int? steps)
+    public static Result Measure(ComputeDevice device, BenchShape shape, int warmup, int? steps, bool profile = false)
     {
         using var model = new LstmClassifier(device, shape.Inputs, shape.Hidden, seed: 1);
         var rng = new Random(2);
@@ -101,9 +106,27 @@ public static class BenchCommand
         device.Synchronize();
         double ms = clock.Elapsed.TotalMilliseconds / timed;
         var delta = device.Counters.Snapshot() - before;
+        if (profile)
+            PrintProfile(device, shape, () => model.TrainStep(x, y));
         return new Result(shape.Name, shape.Batch, shape.Steps, shape.Inputs, shape.Hidden, ms, timed,
             delta.KernelLaunches / (double)timed, delta.Allocations / (double)timed, delta.Transfers / (double)timed,
             device.Counters.BytesHighWater / (1024.0 * 1024.0));
+    }
+
+    private static void PrintProfile(ComputeDevice device, BenchShape shape, Action step)
+    {
+        var profiler = device.EnableProfiling();
+        const int steps = 5;
+        profiler.Reset();
+        for (int i = 0; i < steps; i++)
+            step();
+        var rows = profiler.Report();
+        double total = rows.Sum(r => r.Milliseconds);
+        Console.WriteLine($"  profile of {shape.Name} (synchronised, per step):");
+        foreach (var (kernel, launches, ms) in rows.Take(12))
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"    {kernel,-44} {launches / (double)steps,6:F0} launches {ms / steps,9:F3} ms {100 * ms / total,5:F1}%"));
+        device.DisableProfiling();
     }
 
     private static void WriteJson(string path, ComputeDevice device, IReadOnlyList<Result> results)

@@ -26,7 +26,7 @@ public sealed class ComputeDevice : IDisposable
         Kind = DeviceSelector.ToKind(accelerator.AcceleratorType)
             ?? throw new NotSupportedException($"Accelerator type {accelerator.AcceleratorType} is not supported.");
         InlinesSmallKernels = Kind == DeviceKind.Cpu && inlineSmallCpuKernels;
-        Kernels = new KernelSet(accelerator, inlineSingleThread: InlinesSmallKernels);
+        Kernels = new KernelSet(accelerator, hostThreads: InlinesSmallKernels);
         Pool = new TensorPool(this);
         _gemm = new Lazy<IGemmEngine>(() => GemmEngines.Create(this));
         MaxGridStrideThreads = Kind == DeviceKind.Cpu
@@ -92,20 +92,46 @@ public sealed class ComputeDevice : IDisposable
     public int MaxGridStrideThreads { get; }
 
     /// <summary>
-    /// Below this much work the CPU accelerator runs a kernel as one work item on the calling
-    /// thread (see <see cref="KernelSet"/>); waking its worker threads costs more than the work.
+    /// Elements per work item when kernels run on host threads (see <see cref="KernelSet"/>): below
+    /// this a second thread costs more to wake than it saves.
     /// </summary>
-    public const int CpuInlineWork = 1 << 16;
+    public const int CpuWorkPerThread = 2048;
 
     /// <summary>Work items for a grid-stride launch over <paramref name="work"/> elements.</summary>
-    internal int Threads(long work) =>
-        InlinesSmallKernels && work < CpuInlineWork ? 1 : (int)Math.Clamp(work, 1, MaxGridStrideThreads);
+    internal int Threads(long work) => InlinesSmallKernels
+        ? (int)Math.Clamp(work / CpuWorkPerThread, 1, Environment.ProcessorCount)
+        : (int)Math.Clamp(work, 1, MaxGridStrideThreads);
 
-    /// <summary>Counts a kernel launch; every host launcher calls this once per launch.</summary>
-    internal void CountLaunch()
+    /// <summary>Per-kernel timing, when <see cref="EnableProfiling"/> was called; null otherwise.</summary>
+    public DeviceProfiler? Profiler { get; private set; }
+
+    public DeviceProfiler EnableProfiling() => Profiler ??= new DeviceProfiler(this);
+
+    public void DisableProfiling() => Profiler = null;
+
+    /// <summary>Counts a kernel launch; every host launcher calls this once, right before launching.</summary>
+    internal void CountLaunch(string kernel, string? detail = null)
     {
         ThrowIfDisposed();
         Counters.Launch();
+        Profiler?.Mark(kernel, detail);
+    }
+
+    private Tensor? _ones;
+
+    /// <summary>
+    /// A cached vector of ones of at least <paramref name="length"/> elements, for sums done as GEMMs;
+    /// it only grows, so steady-state steps allocate nothing.
+    /// </summary>
+    internal ArrayView<float> Ones(long length)
+    {
+        if (_ones is null || _ones.Length < length)
+        {
+            _ones?.Dispose();
+            _ones = Tensor.Allocate(this, [(int)Math.Max(length, 1024)], "ones");
+            _ones.Fill(1f);
+        }
+        return _ones.View.SubView(0, length);
     }
 
     public void Synchronize() => Accelerator.Synchronize();
@@ -121,6 +147,7 @@ public sealed class ComputeDevice : IDisposable
         _disposed = true;
         if (_gemm.IsValueCreated)
             _gemm.Value.Dispose();
+        _ones?.Dispose();
         Pool.Dispose();
         if (_ownsAccelerator)
             Accelerator.Dispose();

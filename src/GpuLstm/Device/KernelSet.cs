@@ -9,14 +9,15 @@ using View = ArrayView<float>;
 /// <summary>
 /// The kernels of GpuLstm.Kernels loaded for one accelerator, each compiled on first use. Host
 /// launchers in Ops/ call them with (extent, launched, ...) and count every launch on the device.
-/// On the CPU accelerator a one-work-item launch runs the same kernel method directly on the
-/// calling thread: ILGPU wakes every worker thread per launch (~35 us each, measured), which would
-/// dominate the small per-time-step kernels of an LSTM.
+/// With hostThreads (CPU accelerator memory only) the same kernel methods run on the calling thread
+/// (one work item) or on .NET's thread pool (one work item per core): ILGPU's CPU launcher wakes
+/// every simulated thread per launch (~35 us each, measured), which dominated the small
+/// per-time-step kernels of an LSTM.
 /// </summary>
-internal sealed class KernelSet(Accelerator accelerator, bool inlineSingleThread)
+internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
 {
     private readonly Accelerator _accelerator = accelerator;
-    private readonly bool _inlineSingleThread = inlineSingleThread;
+    private readonly bool _hostThreads = hostThreads;
 
     private Action<Index1D, int, int, int, int, int, View, View, View, View, View>? _lstmForward;
     public Action<Index1D, int, int, int, int, int, View, View, View, View, View> LstmForward => Auto(ref _lstmForward, LstmKernels.LstmPointwiseForward);
@@ -45,9 +46,6 @@ internal sealed class KernelSet(Accelerator accelerator, bool inlineSingleThread
 
     private Action<Index1D, int, int, int, int, float, View, View>? _swapLeadingAxes;
     public Action<Index1D, int, int, int, int, float, View, View> SwapLeadingAxes => Auto(ref _swapLeadingAxes, ElementwiseKernels.SwapLeadingAxes);
-
-    private Action<Index1D, int, int, int, float, View, View>? _columnSum;
-    public Action<Index1D, int, int, int, float, View, View> ColumnSum => Auto(ref _columnSum, ReductionKernels.ColumnSum);
 
     private Action<Index1D, int, float, View, View>? _sumToScalar;
     public Action<Index1D, int, float, View, View> SumToScalar => Auto(ref _sumToScalar, ReductionKernels.SumToScalar);
@@ -82,12 +80,12 @@ internal sealed class KernelSet(Accelerator accelerator, bool inlineSingleThread
         if (slot is not null)
             return slot;
         var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
-        return slot = !_inlineSingleThread ? launch : (e, a1, a2, a3, a4) =>
+        return slot = !_hostThreads ? launch : (e, a1, a2, a3, a4) =>
         {
             if (e.X == 1)
                 kernel(Index1D.Zero, a1, a2, a3, a4);
             else
-                launch(e, a1, a2, a3, a4);
+                Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4));
         };
     }
     private Action<Index1D, T1, T2, T3, T4, T5> Auto<T1, T2, T3, T4, T5>(ref Action<Index1D, T1, T2, T3, T4, T5>? slot, Action<Index1D, T1, T2, T3, T4, T5> kernel)
@@ -96,12 +94,12 @@ internal sealed class KernelSet(Accelerator accelerator, bool inlineSingleThread
         if (slot is not null)
             return slot;
         var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
-        return slot = !_inlineSingleThread ? launch : (e, a1, a2, a3, a4, a5) =>
+        return slot = !_hostThreads ? launch : (e, a1, a2, a3, a4, a5) =>
         {
             if (e.X == 1)
                 kernel(Index1D.Zero, a1, a2, a3, a4, a5);
             else
-                launch(e, a1, a2, a3, a4, a5);
+                Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5));
         };
     }
     private Action<Index1D, T1, T2, T3, T4, T5, T6> Auto<T1, T2, T3, T4, T5, T6>(ref Action<Index1D, T1, T2, T3, T4, T5, T6>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6> kernel)
@@ -110,12 +108,12 @@ internal sealed class KernelSet(Accelerator accelerator, bool inlineSingleThread
         if (slot is not null)
             return slot;
         var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
-        return slot = !_inlineSingleThread ? launch : (e, a1, a2, a3, a4, a5, a6) =>
+        return slot = !_hostThreads ? launch : (e, a1, a2, a3, a4, a5, a6) =>
         {
             if (e.X == 1)
                 kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6);
             else
-                launch(e, a1, a2, a3, a4, a5, a6);
+                Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5, a6));
         };
     }
     private Action<Index1D, T1, T2, T3, T4, T5, T6, T7> Auto<T1, T2, T3, T4, T5, T6, T7>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7> kernel)
@@ -124,12 +122,12 @@ internal sealed class KernelSet(Accelerator accelerator, bool inlineSingleThread
         if (slot is not null)
             return slot;
         var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
-        return slot = !_inlineSingleThread ? launch : (e, a1, a2, a3, a4, a5, a6, a7) =>
+        return slot = !_hostThreads ? launch : (e, a1, a2, a3, a4, a5, a6, a7) =>
         {
             if (e.X == 1)
                 kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7);
             else
-                launch(e, a1, a2, a3, a4, a5, a6, a7);
+                Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5, a6, a7));
         };
     }
     private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8> Auto<T1, T2, T3, T4, T5, T6, T7, T8>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8> kernel)
@@ -138,12 +136,12 @@ internal sealed class KernelSet(Accelerator accelerator, bool inlineSingleThread
         if (slot is not null)
             return slot;
         var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
-        return slot = !_inlineSingleThread ? launch : (e, a1, a2, a3, a4, a5, a6, a7, a8) =>
+        return slot = !_hostThreads ? launch : (e, a1, a2, a3, a4, a5, a6, a7, a8) =>
         {
             if (e.X == 1)
                 kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8);
             else
-                launch(e, a1, a2, a3, a4, a5, a6, a7, a8);
+                Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5, a6, a7, a8));
         };
     }
     private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> Auto<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> kernel)
@@ -152,12 +150,12 @@ internal sealed class KernelSet(Accelerator accelerator, bool inlineSingleThread
         if (slot is not null)
             return slot;
         var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
-        return slot = !_inlineSingleThread ? launch : (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) =>
+        return slot = !_hostThreads ? launch : (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) =>
         {
             if (e.X == 1)
                 kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10);
             else
-                launch(e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10);
+                Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5, a6, a7, a8, a9, a10));
         };
     }
     private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> Auto<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> kernel)
@@ -166,12 +164,12 @@ internal sealed class KernelSet(Accelerator accelerator, bool inlineSingleThread
         if (slot is not null)
             return slot;
         var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
-        return slot = !_inlineSingleThread ? launch : (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12) =>
+        return slot = !_hostThreads ? launch : (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12) =>
         {
             if (e.X == 1)
                 kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12);
             else
-                launch(e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12);
+                Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12));
         };
     }
     private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13> Auto<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13> kernel)
@@ -180,12 +178,12 @@ internal sealed class KernelSet(Accelerator accelerator, bool inlineSingleThread
         if (slot is not null)
             return slot;
         var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
-        return slot = !_inlineSingleThread ? launch : (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13) =>
+        return slot = !_hostThreads ? launch : (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13) =>
         {
             if (e.X == 1)
                 kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13);
             else
-                launch(e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13);
+                Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13));
         };
     }
 }

@@ -11,7 +11,7 @@ internal static class Elementwise
     public static void Axpby(ComputeDevice device, float alpha, ArrayView<float> x, float beta, ArrayView<float> y)
     {
         int n = device.Threads(x.Length);
-        device.CountLaunch();
+        device.CountLaunch("Axpby");
         device.Kernels.Axpby(n, n, (int)x.Length, alpha, beta, x, y);
     }
 
@@ -21,15 +21,17 @@ internal static class Elementwise
     public static void Fill(ComputeDevice device, ArrayView<float> x, float value)
     {
         int n = device.Threads(x.Length);
-        device.CountLaunch();
+        device.CountLaunch("Fill");
         device.Kernels.Fill(n, n, (int)x.Length, value, x);
     }
 
-    /// <summary>dst[c] = sum over rows of src[r, c] (+ beta * dst).</summary>
+    /// <summary>
+    /// dst[c] = sum over rows of src[r, c] (+ beta * dst), as the GEMM ones[1, rows] x src: BLAS
+    /// engines make it fast and keep a fixed summation order.
+    /// </summary>
     public static void ColumnSum(ComputeDevice device, ArrayView<float> src, int rows, int cols, float beta, ArrayView<float> dst)
     {
-        int n = device.Threads(cols);
-        device.CountLaunch();
-        device.Kernels.ColumnSum(n, n, rows, cols, beta, src, dst);
+        Gemm.Run(device, "column_sum", new MatrixView(device.Ones(rows), 1, rows, rows, 1),
+            new MatrixView(src, rows, cols, cols, 1), new MatrixView(dst, 1, cols, cols, 1), 1f, beta);
     }
 }

@@ -62,9 +62,9 @@ public static class LossOps
         int threads = device.Threads(work);
         var grad = tape.NewTensor(pred.Shape, op + ".grad");            // d(mean loss)/d(pred)
         var scratch = tape.NewTensor([threads + 1], op + ".partials");  // [threads] partial sums | [1] loss
-        device.CountLaunch();
+        device.CountLaunch("Loss", op);
         lossKernel(device, threads, grad.View, scratch.View.SubView(0, threads));
-        device.CountLaunch();
+        device.CountLaunch("SumToScalar");
         device.Kernels.SumToScalar(1, threads, meanScale, scratch.View.SubView(0, threads), scratch.View.SubView(threads, 1));
         var loss = tape.Own(scratch.Slice(threads, [1], op));
         loss.RequiresGrad = pred.RequiresGrad;

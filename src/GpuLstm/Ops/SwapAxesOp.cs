@@ -31,7 +31,7 @@ public static class SwapAxesOp
     {
         var device = src.Device;
         int n = device.Threads(src.Length);
-        device.CountLaunch();
+        device.CountLaunch("SwapLeadingAxes");
         device.Kernels.SwapLeadingAxes(n, n, d0, d1, inner, beta, src.View, dst.View);
     }
 }

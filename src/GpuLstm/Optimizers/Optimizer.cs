@@ -50,9 +50,9 @@ public abstract class Optimizer : IDisposable
     {
         int threads = device.Threads(parameters.Count);
         _partials ??= Tensor.Allocate(device, [threads], "grad_norm_partials");
-        device.CountLaunch();
+        device.CountLaunch("SumOfSquaresPartials");
         device.Kernels.SumOfSquaresPartials(threads, threads, (int)parameters.Count, parameters.Grads.View, _partials.View);
-        device.CountLaunch();
+        device.CountLaunch("GlobalNormClipScale");
         device.Kernels.GlobalNormClipScale(1, threads, GlobalClipNorm, _partials.View, _gradScale!.View);
     }
 

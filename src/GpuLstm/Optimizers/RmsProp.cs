@@ -15,7 +15,7 @@ public sealed class RmsProp(float learningRate = 0.001f, float rho = 0.9f, float
         var device = parameters.Device;
         var meanSquare = State(ref _meanSquare, parameters, "rmsprop.mean_square");
         int threads = device.Threads(parameters.Count);
-        device.CountLaunch();
+        device.CountLaunch("RmsProp");
         device.Kernels.RmsProp(threads, threads, (int)parameters.Count, LearningRate, Rho, Epsilon, ClipValue,
             parameters.Values.View, parameters.Grads.View, meanSquare.View, gradScale.View);
     }

@@ -27,7 +27,7 @@ public static class Gemm
             Alpha = alpha,
             Beta = beta,
         };
-        device.CountLaunch();
+        device.CountLaunch("Gemm", op);
         device.Gemm.Run(args, a.View, b.View, c.View);
     }
 }
