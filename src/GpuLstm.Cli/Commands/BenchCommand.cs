@@ -18,15 +18,16 @@ public static class BenchCommand
 
         Times one training step of LSTM -> Dense(1, sigmoid) -> binary cross-entropy -> Adam at
         small = B32,T10,I50,H128 (the founding Keras example) and large = B64,T100,I256,H256.
-        Prints ms/step, kernel launches, device allocations and host<->device transfers per step
+        Prints ms/step (median; the mean beside it), kernel launches, device allocations and host<->device transfers per step
         (steady state, after warm-up) and the device memory high-water mark. The loss is read
         back once per step. benchmarks/compare.py runs PyTorch on the same steps beside it.
         --steps defaults to as many as fit in ~3 s (at least 5). --profile then runs a few more
         steps with the device synchronised after every launch and prints where the time went.
         """;
 
+    /// <summary>MsPerStep is the median of per-step times (robust on a busy machine); MsMean the mean.</summary>
     public sealed record Result(string Name, int Batch, int Steps, int Inputs, int Hidden, double MsPerStep,
-        int TimedSteps, double LaunchesPerStep, double AllocationsPerStep, double TransfersPerStep, double MemoryHighWaterMb);
+        double MsMean, int TimedSteps, double LaunchesPerStep, double AllocationsPerStep, double TransfersPerStep, double MemoryHighWaterMb);
 
     public static int Run(string[] args)
     {
@@ -67,14 +68,14 @@ public static class BenchCommand
 
         using var device = ComputeDevice.Create();
         Console.WriteLine($"Device: {device}   GEMM: {device.GemmEngineName}   {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        Console.WriteLine($"{"Shape",-20} {"ms/step",9} {"steps",6} {"launches",9} {"allocs",7} {"transfers",10} {"high-water MB",14}");
+        Console.WriteLine($"{"Shape",-20} {"ms/step",9} {"mean",9} {"steps",6} {"launches",9} {"allocs",7} {"transfers",10} {"high-water MB",14}");
         var results = new List<Result>();
         foreach (var shape in shapes)
         {
             var r = Measure(device, shape, warmup, steps, profile);
             results.Add(r);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Name,-20} {r.MsPerStep,9:F2} {r.TimedSteps,6} {r.LaunchesPerStep,9:F0} {r.AllocationsPerStep,7:F0} {r.TransfersPerStep,10:F0} {r.MemoryHighWaterMb,14:F1}"));
+                $"{r.Name,-20} {r.MsPerStep,9:F2} {r.MsMean,9:F2} {r.TimedSteps,6} {r.LaunchesPerStep,9:F0} {r.AllocationsPerStep,7:F0} {r.TransfersPerStep,10:F0} {r.MemoryHighWaterMb,14:F1}"));
         }
         if (json is not null)
             WriteJson(json, device, results);
@@ -97,18 +98,21 @@ public static class BenchCommand
         device.Synchronize();
         var before = device.Counters.Snapshot();
         var clock = Stopwatch.StartNew();
-        int timed = 0;
-        while (steps is null ? timed < 5 || clock.Elapsed.TotalSeconds < 3 : timed < steps)
+        var times = new List<double>();
+        while (steps is null ? times.Count < 5 || clock.Elapsed.TotalSeconds < 3 : times.Count < steps)
         {
-            model.TrainStep(x, y);
-            timed++;
+            long start = Stopwatch.GetTimestamp();
+            model.TrainStep(x, y); // reads the loss back, which waits for the device
+            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
         device.Synchronize();
-        double ms = clock.Elapsed.TotalMilliseconds / timed;
+        int timed = times.Count;
+        times.Sort();
+        double median = timed % 2 == 1 ? times[timed / 2] : (times[timed / 2 - 1] + times[timed / 2]) / 2;
         var delta = device.Counters.Snapshot() - before;
         if (profile)
             PrintProfile(device, shape, () => model.TrainStep(x, y));
-        return new Result(shape.Name, shape.Batch, shape.Steps, shape.Inputs, shape.Hidden, ms, timed,
+        return new Result(shape.Name, shape.Batch, shape.Steps, shape.Inputs, shape.Hidden, median, times.Average(), timed,
             delta.KernelLaunches / (double)timed, delta.Allocations / (double)timed, delta.Transfers / (double)timed,
             device.Counters.BytesHighWater / (1024.0 * 1024.0));
     }
@@ -141,7 +145,7 @@ public static class BenchCommand
             ["results"] = results.Select(r => new Dictionary<string, object>
             {
                 ["name"] = r.Name, ["batch"] = r.Batch, ["steps"] = r.Steps, ["inputs"] = r.Inputs, ["hidden"] = r.Hidden,
-                ["ms_per_step"] = r.MsPerStep, ["timed_steps"] = r.TimedSteps,
+                ["ms_per_step"] = r.MsPerStep, ["ms_mean"] = r.MsMean, ["timed_steps"] = r.TimedSteps,
                 ["launches_per_step"] = r.LaunchesPerStep, ["allocations_per_step"] = r.AllocationsPerStep,
                 ["transfers_per_step"] = r.TransfersPerStep, ["memory_high_water_mb"] = r.MemoryHighWaterMb,
             }).ToList(),
