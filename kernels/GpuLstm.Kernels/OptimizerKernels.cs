@@ -71,10 +71,7 @@ public static class OptimizerKernels
     {
         if (index != 0)
             return;
-        float sum = 0f;
-        for (int i = 0; i < count; i++)
-            sum += partials[i];
-        float norm = MathF.Sqrt(sum);
+        float norm = MathF.Sqrt(ReductionKernels.SumInOrder(partials, count));
         scale[0] = norm > maxNorm ? maxNorm / norm : 1f;
     }
 

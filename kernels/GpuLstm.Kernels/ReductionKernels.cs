@@ -10,12 +10,17 @@ public static class ReductionKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SumToScalar(Index1D index, int count, float scale, ArrayView<float> partials, ArrayView<float> result)
     {
-        if (index != 0)
-            return;
+        if (index == 0)
+            result[0] = scale * SumInOrder(partials, count);
+    }
+
+    /// <summary>partials[0] + ... + partials[count-1], always in that order.</summary>
+    internal static float SumInOrder(ArrayView<float> partials, int count)
+    {
         float sum = 0f;
         for (int i = 0; i < count; i++)
             sum += partials[i];
-        result[0] = scale * sum;
+        return sum;
     }
 
     /// <summary>partials[t] = sum of squares of x over the elements work item t visits (stage one of a norm).</summary>
