@@ -49,9 +49,12 @@ public static class ElementwiseKernels
             x[e] = value;
     }
 
-    /// <summary>dst[j, i, k] = src[i, j, k] (+ beta * dst): swaps the two leading axes, e.g. [B,T,F] and [T,B,F].</summary>
+    /// <summary>
+    /// dst[j, i, k] = src[i, j, k] (+ beta * dst): swaps the two leading axes, e.g. [B,T,F] and [T,B,F].
+    /// reverseAxis 0 or 1 also reverses that axis of src (time, for go_backwards); -1 reverses none.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void SwapLeadingAxes(Index1D index, int launched, int dim0, int dim1, int inner, float beta,
+    public static void SwapLeadingAxes(Index1D index, int launched, int dim0, int dim1, int inner, int reverseAxis, float beta,
         ArrayView<float> src,   // [dim0, dim1, inner]
         ArrayView<float> dst)   // [dim1, dim0, inner]
     {
@@ -62,6 +65,10 @@ public static class ElementwiseKernels
             int rest = e / inner;
             int j = rest % dim1;
             int i = rest / dim1;
+            if (reverseAxis == 0)
+                i = dim0 - 1 - i;
+            else if (reverseAxis == 1)
+                j = dim1 - 1 - j;
             int d = (j * dim0 + i) * inner + k;
             dst[d] = beta == 0f ? src[e] : src[e] + beta * dst[d];
         }

@@ -15,9 +15,9 @@ public static class LstmKernels
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LstmPointwiseForward(Index1D index, int launched, int batch, int hidden,
-        int cellActivation, int recurrentActivation,
+        int cellActivation, int recurrentActivation, int hasBias,
         ArrayView<float> gates,   // [B, 4H] in: pre-activations, out: activations
-        ArrayView<float> bias,    // [4H]
+        ArrayView<float> bias,    // [4H], read only when hasBias
         ArrayView<float> cPrev,   // [B, H]
         ArrayView<float> cNext,   // [B, H]
         ArrayView<float> hNext)   // [B, H]
@@ -28,10 +28,18 @@ public static class LstmKernels
             int b = e / hidden;
             int j = e - b * hidden;
             int row = b * 4 * hidden;
-            float i = Act.Apply(recurrentActivation, gates[row + j] + bias[j]);
-            float f = Act.Apply(recurrentActivation, gates[row + hidden + j] + bias[hidden + j]);
-            float g = Act.Apply(cellActivation, gates[row + 2 * hidden + j] + bias[2 * hidden + j]);
-            float o = Act.Apply(recurrentActivation, gates[row + 3 * hidden + j] + bias[3 * hidden + j]);
+            float bi = 0f, bf = 0f, bg = 0f, bo = 0f;
+            if (hasBias != 0)
+            {
+                bi = bias[j];
+                bf = bias[hidden + j];
+                bg = bias[2 * hidden + j];
+                bo = bias[3 * hidden + j];
+            }
+            float i = Act.Apply(recurrentActivation, gates[row + j] + bi);
+            float f = Act.Apply(recurrentActivation, gates[row + hidden + j] + bf);
+            float g = Act.Apply(cellActivation, gates[row + 2 * hidden + j] + bg);
+            float o = Act.Apply(recurrentActivation, gates[row + 3 * hidden + j] + bo);
             float c = f * cPrev[e] + i * g;
             gates[row + j] = i;
             gates[row + hidden + j] = f;

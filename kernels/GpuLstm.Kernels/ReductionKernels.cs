@@ -6,12 +6,17 @@ namespace GpuLstm.Kernels;
 /// <summary>Deterministic reductions: fixed summation order, no atomics, so gradients are reproducible bit for bit.</summary>
 public static class ReductionKernels
 {
-    /// <summary>result[0] = scale * sum(partials[0..count)); run with a single work item.</summary>
+    /// <summary>
+    /// result[0] = scale * sum(partials[0..count)) (+ result[0] when accumulate: running totals
+    /// over the batches of an epoch); run with a single work item.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void SumToScalar(Index1D index, int count, float scale, ArrayView<float> partials, ArrayView<float> result)
+    public static void SumToScalar(Index1D index, int count, float scale, int accumulate, ArrayView<float> partials, ArrayView<float> result)
     {
-        if (index == 0)
-            result[0] = scale * SumInOrder(partials, count);
+        if (index != 0)
+            return;
+        float value = scale * SumInOrder(partials, count);
+        result[0] = accumulate != 0 ? result[0] + value : value;
     }
 
     /// <summary>partials[0] + ... + partials[count-1], always in that order.</summary>

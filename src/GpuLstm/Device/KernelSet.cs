@@ -19,8 +19,8 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
     private readonly Accelerator _accelerator = accelerator;
     private readonly bool _hostThreads = hostThreads;
 
-    private Action<Index1D, int, int, int, int, int, View, View, View, View, View>? _lstmForward;
-    public Action<Index1D, int, int, int, int, int, View, View, View, View, View> LstmForward => Auto(ref _lstmForward, LstmKernels.LstmPointwiseForward);
+    private Action<Index1D, int, int, int, int, int, int, View, View, View, View, View>? _lstmForward;
+    public Action<Index1D, int, int, int, int, int, int, View, View, View, View, View> LstmForward => Auto(ref _lstmForward, LstmKernels.LstmPointwiseForward);
 
     private Action<Index1D, int, int, int, int, int, int, View, View, View, View, View, View, View>? _lstmBackward;
     public Action<Index1D, int, int, int, int, int, int, View, View, View, View, View, View, View> LstmBackward => Auto(ref _lstmBackward, LstmKernels.LstmPointwiseBackward);
@@ -41,14 +41,29 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
     private Action<Index1D, int, int, float, float, View, View>? _axpby;
     public Action<Index1D, int, int, float, float, View, View> Axpby => Auto(ref _axpby, ElementwiseKernels.Axpby);
 
+    private Action<Index1D, int, int, float, int, View, View, View>? _dropoutForward;
+    public Action<Index1D, int, int, float, int, View, View, View> DropoutForward => Auto(ref _dropoutForward, DropoutKernels.DropoutForward);
+
+    private Action<Index1D, int, int, float, View, View, View>? _multiply;
+    public Action<Index1D, int, int, float, View, View, View> Multiply => Auto(ref _multiply, DropoutKernels.Multiply);
+
+    private Action<Index1D, int, int, int, View, View, View>? _gatherRows;
+    public Action<Index1D, int, int, int, View, View, View> GatherRows => Auto(ref _gatherRows, IndexKernels.GatherRows);
+
+    private Action<Index1D, int, int, int, View, View, View>? _scatterAddRows;
+    public Action<Index1D, int, int, int, View, View, View> ScatterAddRows => Auto(ref _scatterAddRows, IndexKernels.ScatterAddRows);
+
+    private Action<Index1D, int, int, int, int, float, View, View, View>? _metricPartials;
+    public Action<Index1D, int, int, int, int, float, View, View, View> MetricPartials => Auto(ref _metricPartials, MetricKernels.MetricPartials);
+
     private Action<Index1D, int, int, float, View>? _fill;
     public Action<Index1D, int, int, float, View> Fill => Auto(ref _fill, ElementwiseKernels.Fill);
 
-    private Action<Index1D, int, int, int, int, float, View, View>? _swapLeadingAxes;
-    public Action<Index1D, int, int, int, int, float, View, View> SwapLeadingAxes => Auto(ref _swapLeadingAxes, ElementwiseKernels.SwapLeadingAxes);
+    private Action<Index1D, int, int, int, int, int, float, View, View>? _swapLeadingAxes;
+    public Action<Index1D, int, int, int, int, int, float, View, View> SwapLeadingAxes => Auto(ref _swapLeadingAxes, ElementwiseKernels.SwapLeadingAxes);
 
-    private Action<Index1D, int, float, View, View>? _sumToScalar;
-    public Action<Index1D, int, float, View, View> SumToScalar => Auto(ref _sumToScalar, ReductionKernels.SumToScalar);
+    private Action<Index1D, int, float, int, View, View>? _sumToScalar;
+    public Action<Index1D, int, float, int, View, View> SumToScalar => Auto(ref _sumToScalar, ReductionKernels.SumToScalar);
 
     private Action<Index1D, int, int, View, View>? _sumOfSquaresPartials;
     public Action<Index1D, int, int, View, View> SumOfSquaresPartials => Auto(ref _sumOfSquaresPartials, ReductionKernels.SumOfSquaresPartials);
@@ -156,6 +171,20 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
                 kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10);
             else
                 Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5, a6, a7, a8, a9, a10));
+        };
+    }
+    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> Auto<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct where T11 : struct
+    {
+        if (slot is not null)
+            return slot;
+        var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
+        return slot = !_hostThreads ? launch : (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11) =>
+        {
+            if (e.X == 1)
+                kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
+            else
+                Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11));
         };
     }
     private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> Auto<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> kernel)

@@ -65,7 +65,7 @@ public static class LossOps
         device.CountLaunch("Loss", op);
         lossKernel(device, threads, grad.View, scratch.View.SubView(0, threads));
         device.CountLaunch("SumToScalar");
-        device.Kernels.SumToScalar(1, threads, meanScale, scratch.View.SubView(0, threads), scratch.View.SubView(threads, 1));
+        device.Kernels.SumToScalar(1, threads, meanScale, 0, scratch.View.SubView(0, threads), scratch.View.SubView(threads, 1));
         var loss = tape.Own(scratch.Slice(threads, [1], op));
         loss.RequiresGrad = pred.RequiresGrad;
         tape.Record(op, () =>

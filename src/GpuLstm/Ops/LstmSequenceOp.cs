@@ -22,10 +22,10 @@ public static class LstmSequenceOp
     /// <param name="x">[T, B, I] time-major input</param>
     /// <param name="kernel">[I, 4H] input weights, gates i, f, g, o</param>
     /// <param name="recurrentKernel">[H, 4H]</param>
-    /// <param name="bias">[4H]</param>
+    /// <param name="bias">[4H], or null for none</param>
     /// <param name="h0">[B, H] initial hidden state, or null for zeros</param>
     /// <param name="c0">[B, H] initial cell state, or null for zeros</param>
-    public static LstmOutputs Forward(Tape tape, Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor bias,
+    public static LstmOutputs Forward(Tape tape, Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias,
         Tensor? h0 = null, Tensor? c0 = null, int cellActivation = ActivationCode.Tanh,
         int recurrentActivation = ActivationCode.Sigmoid, string name = "lstm")
     {
@@ -35,7 +35,8 @@ public static class LstmSequenceOp
         int hidden = recurrentKernel.Shape[0];
         ShapeUtil.Expect(name, "recurrent kernel", recurrentKernel.Shape, [hidden, 4 * hidden]);
         ShapeUtil.Expect(name, "kernel", kernel.Shape, [inputs, 4 * hidden]);
-        ShapeUtil.Expect(name, "bias", bias.Shape, [4 * hidden]);
+        if (bias is not null)
+            ShapeUtil.Expect(name, "bias", bias.Shape, [4 * hidden]);
         if (h0 is not null)
             ShapeUtil.Expect(name, "initial hidden state", h0.Shape, [batch, hidden]);
         if (c0 is not null)
@@ -64,10 +65,10 @@ public static class LstmSequenceOp
                 new MatrixView(gatesT, batch, 4 * hidden, 4 * hidden, 1), 1f, 1f);
             device.CountLaunch("LstmForward");
             device.Kernels.LstmForward(threads, threads, batch, hidden, cellActivation, recurrentActivation,
-                gatesT, bias.View, c.View.SubView(t * bh, bh), c.View.SubView((t + 1) * bh, bh), h.View.SubView((t + 1) * bh, bh));
+                bias is null ? 0 : 1, gatesT, (bias ?? gates).View, c.View.SubView(t * bh, bh), c.View.SubView((t + 1) * bh, bh), h.View.SubView((t + 1) * bh, bh));
         }
 
-        bool needsGrad = x.RequiresGrad || kernel.RequiresGrad || recurrentKernel.RequiresGrad || bias.RequiresGrad
+        bool needsGrad = x.RequiresGrad || kernel.RequiresGrad || recurrentKernel.RequiresGrad || (bias?.RequiresGrad ?? false)
             || (h0?.RequiresGrad ?? false) || (c0?.RequiresGrad ?? false);
         var outputs = new LstmOutputs(
             tape.Own(h.Slice(bh, [steps, batch, hidden], name + ".sequence")),
@@ -80,7 +81,7 @@ public static class LstmSequenceOp
         return outputs;
     }
 
-    private static void Backward(Tape tape, Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor bias,
+    private static void Backward(Tape tape, Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias,
         Tensor? h0, Tensor? c0, int cellActivation, int recurrentActivation, string name,
         Tensor gates, Tensor h, Tensor c, LstmOutputs outputs)
     {
@@ -129,7 +130,7 @@ public static class LstmSequenceOp
             var hPrev = new MatrixView(h.View, steps * batch, hidden, hidden, 1);
             Gemm.Run(device, op, hPrev.T, dG, MatrixView.Of(gu, hidden, 4 * hidden), 1f, beta);
         }
-        if (bias.RequiresGrad)
+        if (bias is not null && bias.RequiresGrad)
         {
             var (gb, beta) = tape.GradFor(bias);                                         // [4H] += colsum(dG)
             Elementwise.ColumnSum(device, dGates, steps * batch, 4 * hidden, beta, gb.View);

@@ -6,8 +6,6 @@ namespace GpuLstm.Optimizers;
 public sealed class Adam(float learningRate = 0.001f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f)
     : Optimizer(learningRate)
 {
-    private Tensor? _m, _v;
-
     public float Beta1 { get; } = beta1;
     public float Beta2 { get; } = beta2;
     public float Epsilon { get; } = epsilon;
@@ -15,8 +13,8 @@ public sealed class Adam(float learningRate = 0.001f, float beta1 = 0.9f, float 
     protected override void Update(ParameterSet parameters, Tensor gradScale)
     {
         var device = parameters.Device;
-        var m = State(ref _m, parameters, "adam.m");
-        var v = State(ref _v, parameters, "adam.v");
+        var m = State("m", parameters);
+        var v = State("v", parameters);
         // Bias correction folded into the step size on the host: a kernel argument, not a transfer.
         double t = Iterations;
         float alpha = (float)(LearningRate * Math.Sqrt(1 - Math.Pow(Beta2, t)) / (1 - Math.Pow(Beta1, t)));
@@ -26,10 +24,8 @@ public sealed class Adam(float learningRate = 0.001f, float beta1 = 0.9f, float 
             parameters.Values.View, parameters.Grads.View, m.View, v.View, gradScale.View);
     }
 
-    public override void Dispose()
+    internal override Dictionary<string, double> Config() => new()
     {
-        _m?.Dispose();
-        _v?.Dispose();
-        base.Dispose();
-    }
+        ["learning_rate"] = LearningRate, ["beta_1"] = Beta1, ["beta_2"] = Beta2, ["epsilon"] = Epsilon,
+    };
 }

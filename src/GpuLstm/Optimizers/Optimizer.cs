@@ -59,20 +59,34 @@ public abstract class Optimizer : IDisposable
     /// <summary>Applies one update to all parameters; gradScale is the [1] device factor for gradients.</summary>
     protected abstract void Update(ParameterSet parameters, Tensor gradScale);
 
-    /// <summary>A zeroed state buffer the size of the parameters, created on first use.</summary>
-    protected static Tensor State(ref Tensor? slot, ParameterSet parameters, string name)
+    private readonly Dictionary<string, Tensor> _state = new();
+
+    /// <summary>A zeroed state buffer the size of the parameters (Adam's m and v, ...), created on first use.</summary>
+    protected internal Tensor State(string name, ParameterSet parameters)
     {
-        if (slot is null)
+        if (!_state.TryGetValue(name, out var slot))
         {
             slot = Tensor.Allocate(parameters.Device, [(int)parameters.Count], name);
             Elementwise.Fill(parameters.Device, slot.View, 0f);
+            _state[name] = slot;
         }
         return slot;
     }
+
+    /// <summary>The state buffers created so far, by name (saved with a model so training resumes exactly).</summary>
+    internal IReadOnlyDictionary<string, Tensor> StateTensors => _state;
+
+    internal void RestoreIterations(long iterations) => Iterations = iterations;
+
+    /// <summary>Keras-like name and settings, for saving a compiled model.</summary>
+    internal abstract Dictionary<string, double> Config();
 
     public virtual void Dispose()
     {
         _gradScale?.Dispose();
         _partials?.Dispose();
+        foreach (var t in _state.Values)
+            t.Dispose();
+        _state.Clear();
     }
 }

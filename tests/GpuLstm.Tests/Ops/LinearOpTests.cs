@@ -73,8 +73,11 @@ public abstract class LinearOpTests(DeviceFixture fixture)
         tape.Reset();
     }
 
-    [SkippableFact]
-    public void SwapAxesRoundTripsValuesAndGradients()
+    [SkippableTheory]
+    [InlineData(-1)]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void SwapAxesRoundTripsValuesAndGradients(int reverseAxis)
     {
         var device = fixture.Device;
         int d0 = 3, d1 = 4, inner = 5;
@@ -82,7 +85,7 @@ public abstract class LinearOpTests(DeviceFixture fixture)
         var r = TestData.Uniform(32, d0 * d1 * inner);
         using var tape = new Tape(device);
         using var tx = Requiring(Tensor.FromArray(device, x, [d0, d1, inner], "x"));
-        var y = SwapAxesOp.Forward(tape, tx);
+        var y = SwapAxesOp.Forward(tape, tx, reverseAxis);
         Assert.Equal(new[] { d1, d0, inner }, y.Shape);
         var expected = new float[x.Length];
         var expectedGrad = new float[x.Length];
@@ -90,8 +93,9 @@ public abstract class LinearOpTests(DeviceFixture fixture)
             for (int j = 0; j < d1; j++)
                 for (int k = 0; k < inner; k++)
                 {
-                    expected[(j * d0 + i) * inner + k] = x[(i * d1 + j) * inner + k];
-                    expectedGrad[(i * d1 + j) * inner + k] = r[(j * d0 + i) * inner + k];
+                    int si = reverseAxis == 0 ? d0 - 1 - i : i, sj = reverseAxis == 1 ? d1 - 1 - j : j;
+                    expected[(j * d0 + i) * inner + k] = x[(si * d1 + sj) * inner + k];
+                    expectedGrad[(si * d1 + sj) * inner + k] = r[(j * d0 + i) * inner + k];
                 }
         Compare.Close("swapped", expected, y.ToArray(), 0, 0);
         using var seed = Tensor.FromArray(device, r, y.Shape);

@@ -1,0 +1,49 @@
+using System.Runtime.CompilerServices;
+using ILGPU;
+
+namespace GpuLstm.Kernels;
+
+/// <summary>
+/// Dropout with a counter-based hash instead of a stateful generator: the mask depends only on
+/// (seed, element), so it is the same on every backend and for any launch size.
+/// </summary>
+public static class DropoutKernels
+{
+    /// <summary>mask = keep ? 1/(1-rate) : 0 with P(keep) = 1 - rate; y = x * mask.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void DropoutForward(Index1D index, int launched, int count, float rate, int seed,
+        ArrayView<float> x, ArrayView<float> y, ArrayView<float> mask)
+    {
+        float scale = 1f / (1f - rate);
+        for (int e = index; e < count; e += launched)
+        {
+            float m = Uniform(seed, e) >= rate ? scale : 0f;
+            mask[e] = m;
+            y[e] = x[e] * m;
+        }
+    }
+
+    /// <summary>dst = a * b (+ beta * dst): dropout's backward, dx = dy * mask.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Multiply(Index1D index, int launched, int count, float beta,
+        ArrayView<float> a, ArrayView<float> b, ArrayView<float> dst)
+    {
+        for (int e = index; e < count; e += launched)
+        {
+            float v = a[e] * b[e];
+            dst[e] = beta == 0f ? v : v + beta * dst[e];
+        }
+    }
+
+    /// <summary>A uniform float in [0, 1) from a 32-bit integer hash of (seed, element).</summary>
+    private static float Uniform(int seed, int element)
+    {
+        uint h = (uint)element * 0x9E3779B9u ^ (uint)seed * 0x85EBCA6Bu;
+        h ^= h >> 16;
+        h *= 0x7FEB352Du;
+        h ^= h >> 15;
+        h *= 0x846CA68Bu;
+        h ^= h >> 16;
+        return (h >> 8) * (1f / 16777216f);
+    }
+}

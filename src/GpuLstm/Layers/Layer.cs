@@ -1,0 +1,81 @@
+using GpuLstm.Memory;
+using GpuLstm.Optimizers;
+
+namespace GpuLstm.Layers;
+
+/// <summary>
+/// A Keras-style layer: declared with its settings, built once the input shape is known (which
+/// fixes its weight shapes), then bound to slices of the model's flat parameter buffer.
+/// Shapes exclude the batch axis, as Keras prints them after "None".
+/// </summary>
+public abstract class Layer
+{
+    private readonly Dictionary<string, Tensor> _weights = new();
+
+    protected Layer(string? name, IReadOnlyList<int>? inputShape)
+    {
+        Name = name;
+        DeclaredInputShape = inputShape?.ToArray();
+    }
+
+    /// <summary>Unique within its model; assigned Keras-style (lstm, lstm_1, dense, ...) when not given.</summary>
+    public string? Name { get; internal set; }
+
+    /// <summary>Keras's class name, printed by Summary (LSTM, Dense, ...).</summary>
+    public abstract string KerasClassName { get; }
+
+    /// <summary>Base of generated names: lstm, dense, dropout, ...</summary>
+    protected internal abstract string DefaultBaseName { get; }
+
+    /// <summary>The input shape given to the first layer (Keras input_shape), without the batch axis.</summary>
+    public IReadOnlyList<int>? DeclaredInputShape { get; }
+
+    public IReadOnlyList<int>? InputShape { get; private set; }
+    public IReadOnlyList<int>? OutputShape { get; private set; }
+    public bool IsBuilt => OutputShape is not null;
+
+    /// <summary>Weights this layer creates for the given input shape (names relative to the layer).</summary>
+    protected internal virtual IEnumerable<WeightSpec> WeightSpecs(IReadOnlyList<int> inputShape) => [];
+
+    /// <summary>The output shape for an input shape; throws naming the layer when the input does not fit.</summary>
+    protected internal abstract int[] ComputeOutputShape(IReadOnlyList<int> inputShape);
+
+    /// <summary>Runs the layer on x [batch, ..inputShape] and returns [batch, ..outputShape].</summary>
+    protected internal abstract Tensor Forward(LayerContext context, Tensor x);
+
+    /// <summary>Constructor arguments, for saving a model's architecture (Keras get_config).</summary>
+    protected internal abstract Dictionary<string, object?> Config();
+
+    /// <summary>Called between fits or when a stateful layer should forget its state.</summary>
+    public virtual void ResetStates()
+    {
+    }
+
+    /// <summary>Frees device memory a layer keeps between calls (stateful LSTM states).</summary>
+    internal virtual void ReleaseDeviceState()
+    {
+    }
+
+    public long ParameterCount => InputShape is null ? 0 : WeightSpecs(InputShape).Sum(w => ShapeUtil.Elements(w.Shape));
+
+    internal void Build(IReadOnlyList<int> inputShape)
+    {
+        OutputShape = ComputeOutputShape(inputShape);
+        InputShape = inputShape.ToArray();
+    }
+
+    internal void Bind(ParameterSet parameters)
+    {
+        _weights.Clear();
+        foreach (var spec in WeightSpecs(InputShape!))
+            _weights[spec.Name] = parameters[$"{Name}/{spec.Name}"];
+    }
+
+    /// <summary>This layer's weight by its relative name (kernel, recurrent_kernel, bias, ...).</summary>
+    protected Tensor Weight(string name) => _weights.TryGetValue(name, out var w)
+        ? w
+        : throw new InvalidOperationException($"{Name}: weight '{name}' is not bound; was the model built?");
+
+    protected string ShapeError(string expected, IReadOnlyList<int> actual) =>
+        $"{Name ?? DefaultBaseName} ({KerasClassName}): expected input {expected}, got {ShapeUtil.Format(actual)} (batch axis excluded).";
+}

@@ -1,0 +1,42 @@
+using GpuLstm.Autograd;
+using GpuLstm.Memory;
+using GpuLstm.Ops;
+
+namespace GpuLstm.Losses;
+
+/// <summary>The losses Compile accepts, by Keras name or as objects with options (fromLogits).</summary>
+public sealed record LossFunction(string Name, bool FromLogits = false)
+{
+    public static readonly string[] Names =
+    [
+        "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
+        "mean_squared_error", "mean_absolute_error",
+    ];
+
+    public static LossFunction BinaryCrossentropy(bool fromLogits = false) => new("binary_crossentropy", fromLogits);
+    public static LossFunction CategoricalCrossentropy(bool fromLogits = false) => new("categorical_crossentropy", fromLogits);
+    public static LossFunction SparseCategoricalCrossentropy(bool fromLogits = false) => new("sparse_categorical_crossentropy", fromLogits);
+    public static LossFunction MeanSquaredError() => new("mean_squared_error");
+    public static LossFunction MeanAbsoluteError() => new("mean_absolute_error");
+
+    /// <summary>Keras names and their aliases (mse, mae).</summary>
+    public static LossFunction FromName(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "mse" or "mean_squared_error" => MeanSquaredError(),
+        "mae" or "mean_absolute_error" => MeanAbsoluteError(),
+        var n when Names.Contains(n) => new LossFunction(n),
+        _ => throw new ArgumentException($"Compile: unknown loss '{name}'; expected one of {string.Join(", ", Names)}, mse, mae."),
+    };
+
+    public bool IsSparse => Name == "sparse_categorical_crossentropy";
+
+    /// <summary>Adds the mean loss of pred against target to the tape; returns the [1] loss tensor.</summary>
+    public Tensor Compute(Tape tape, Tensor pred, Tensor target) => Name switch
+    {
+        "binary_crossentropy" => LossOps.BinaryCrossEntropy(tape, pred, target, FromLogits),
+        "categorical_crossentropy" => LossOps.CategoricalCrossEntropy(tape, pred, target, sparse: false, FromLogits),
+        "sparse_categorical_crossentropy" => LossOps.CategoricalCrossEntropy(tape, pred, target, sparse: true, FromLogits),
+        "mean_squared_error" => LossOps.MeanSquaredError(tape, pred, target),
+        _ => LossOps.MeanAbsoluteError(tape, pred, target),
+    };
+}

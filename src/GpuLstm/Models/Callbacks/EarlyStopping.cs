@@ -1,0 +1,41 @@
+namespace GpuLstm.Models.Callbacks;
+
+/// <summary>Stops Fit when the monitored value has not improved for <c>patience</c> epochs (Keras EarlyStopping).</summary>
+public sealed class EarlyStopping(string monitor = "val_loss", int patience = 0, double minDelta = 0, bool restoreBestWeights = false)
+    : Callback
+{
+    private double _best;
+    private int _wait;
+    private float[]? _bestWeights;
+
+    public string Monitor { get; } = monitor;
+    public int StoppedEpoch { get; private set; } = -1;
+
+    public override void OnTrainBegin(Sequential model)
+    {
+        _best = HigherIsBetter(Monitor) ? double.NegativeInfinity : double.PositiveInfinity;
+        _wait = 0;
+        _bestWeights = null;
+        StoppedEpoch = -1;
+    }
+
+    public override void OnEpochEnd(Sequential model, int epoch, IReadOnlyDictionary<string, double> logs)
+    {
+        double value = Monitored(logs, Monitor, nameof(EarlyStopping));
+        bool improved = HigherIsBetter(Monitor) ? value > _best + minDelta : value < _best - minDelta;
+        if (improved)
+        {
+            _best = value;
+            _wait = 0;
+            if (restoreBestWeights)
+                _bestWeights = model.Parameters!.Values.ToArray();
+            return;
+        }
+        if (++_wait < Math.Max(1, patience))
+            return;
+        StoppedEpoch = epoch;
+        model.StopTraining = true;
+        if (_bestWeights is not null)
+            model.Parameters!.Values.CopyFrom(_bestWeights);
+    }
+}

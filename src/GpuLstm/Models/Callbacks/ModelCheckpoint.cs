@@ -1,0 +1,36 @@
+namespace GpuLstm.Models.Callbacks;
+
+/// <summary>
+/// Saves the model (or only its weights) after an epoch, optionally only when the monitored value
+/// improved. Files are written atomically, so an interrupted or diverged run leaves the last good one intact.
+/// </summary>
+public sealed class ModelCheckpoint(string path, string monitor = "val_loss", bool saveBestOnly = false, bool saveWeightsOnly = false)
+    : Callback
+{
+    private double _best;
+
+    public string Path { get; } = path;
+    public string Monitor { get; } = monitor;
+    public int SavedCount { get; private set; }
+
+    public override void OnTrainBegin(Sequential model) =>
+        _best = HigherIsBetter(Monitor) ? double.NegativeInfinity : double.PositiveInfinity;
+
+    public override void OnEpochEnd(Sequential model, int epoch, IReadOnlyDictionary<string, double> logs)
+    {
+        if (saveBestOnly)
+        {
+            double value = Monitored(logs, Monitor, nameof(ModelCheckpoint));
+            bool improved = HigherIsBetter(Monitor) ? value > _best : value < _best;
+            if (!improved)
+                return;
+            _best = value;
+        }
+        string file = Path.Replace("{epoch}", (epoch + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        if (saveWeightsOnly)
+            model.SaveWeights(file);
+        else
+            model.Save(file);
+        SavedCount++;
+    }
+}

@@ -1,0 +1,21 @@
+using GpuLstm.Kernels;
+using GpuLstm.Losses;
+
+namespace GpuLstm.Models;
+
+/// <summary>A compiled metric: the name Keras prints and the kernel code that computes it.</summary>
+public sealed record Metric(string Name, int Code, float Threshold)
+{
+    /// <summary>Resolves a Keras metric name; "accuracy" follows the loss as in Keras (binary, categorical or sparse).</summary>
+    public static Metric FromName(string name, LossFunction loss) => name.Trim().ToLowerInvariant() switch
+    {
+        "accuracy" or "acc" => new Metric("accuracy", loss.Name switch
+        {
+            "categorical_crossentropy" => MetricCode.CategoricalAccuracy,
+            "sparse_categorical_crossentropy" => MetricCode.SparseCategoricalAccuracy,
+            _ => MetricCode.BinaryAccuracy,
+        }, loss.FromLogits ? 0f : 0.5f),
+        "mae" or "mean_absolute_error" => new Metric("mae", MetricCode.MeanAbsoluteError, 0f),
+        _ => throw new ArgumentException($"Compile: unknown metric '{name}'; expected accuracy or mae."),
+    };
+}

@@ -1,0 +1,153 @@
+using System.Text.Json;
+using GpuLstm.IO;
+using GpuLstm.Layers;
+using GpuLstm.Losses;
+using GpuLstm.Memory;
+using GpuLstm.Optimizers;
+
+namespace GpuLstm.Models;
+
+/// <summary>
+/// Weights and whole models on disk in the safetensors format. Every write is atomic (temp file +
+/// rename); every read validates the whole file before touching the model, so nothing is half-loaded.
+/// </summary>
+public sealed partial class Sequential
+{
+    private const string ModelKey = "gpulstm.model";
+    private const string OptimizerPrefix = "optimizer/";
+
+    /// <summary>Writes every weight as "layer/weight" (e.g. lstm/kernel) in Keras layout.</summary>
+    public void SaveWeights(string path)
+    {
+        RequireBuilt("SaveWeights");
+        SafeTensorsFile.Write(path, WeightData(), new Dictionary<string, string> { ["format"] = "gpulstm.weights" });
+    }
+
+    /// <summary>Loads weights saved by SaveWeights (or Save) into this model; names and shapes must match exactly.</summary>
+    public void LoadWeights(string path)
+    {
+        Build();
+        var content = SafeTensorsFile.Read(path);
+        var missing = Parameters!.Parameters.Where(p => !content.Contains(p.Name)).Select(p => p.Name).ToList();
+        if (missing.Count > 0)
+            throw new InvalidDataException(
+                $"LoadWeights: {Path.GetFileName(path)} lacks {string.Join(", ", missing)} (it has {string.Join(", ", content.Names.Where(n => !n.StartsWith(OptimizerPrefix, StringComparison.Ordinal)))}).");
+        var values = Parameters.Parameters.Select(p => Checked(content[p.Name], p.Shape, path)).ToList();
+        for (int i = 0; i < values.Count; i++)
+            Parameters.Parameters[i].CopyFrom(values[i]);
+    }
+
+    /// <summary>Saves architecture, weights, compile settings and optimizer state, so Load resumes training exactly.</summary>
+    public void Save(string path)
+    {
+        RequireBuilt("Save");
+        var tensors = WeightData().ToList();
+        if (Optimizer is not null)
+            tensors.AddRange(Optimizer.StateTensors.Select(s => new NamedTensorData(OptimizerPrefix + s.Key, [(int)s.Value.Length], s.Value.ToArray())));
+        var model = new Dictionary<string, object?>
+        {
+            ["name"] = Name,
+            ["seed"] = Seed,
+            ["input_shape"] = InputShape,
+            ["layers"] = _layers.Select(l => new Dictionary<string, object?> { ["class"] = l.KerasClassName, ["name"] = l.Name, ["config"] = l.Config() }).ToList(),
+            ["compile"] = Optimizer is null || Loss is null ? null : new Dictionary<string, object?>
+            {
+                ["optimizer"] = Optimizer.GetType().Name.ToLowerInvariant(),
+                ["optimizer_config"] = Optimizer.Config(),
+                ["clip_value"] = Optimizer.ClipValue,
+                ["global_clip_norm"] = Optimizer.GlobalClipNorm,
+                ["iterations"] = Optimizer.Iterations,
+                ["loss"] = Loss.Name,
+                ["from_logits"] = Loss.FromLogits,
+                ["metrics"] = Metrics.Select(m => m.Name).ToList(),
+            },
+        };
+        SafeTensorsFile.Write(path, tensors, new Dictionary<string, string>
+        {
+            ["format"] = "gpulstm.model",
+            [ModelKey] = JsonSerializer.Serialize(model),
+        });
+    }
+
+    /// <summary>Recreates a model saved by Save on <paramref name="device"/> (null: the best device present).</summary>
+    public static Sequential Load(string path, Device.ComputeDevice? device = null)
+    {
+        var content = SafeTensorsFile.Read(path);
+        if (!content.Metadata.TryGetValue(ModelKey, out string? json))
+            throw new InvalidDataException($"Load: {Path.GetFileName(path)} holds weights only (no architecture); build the model in code and call LoadWeights.");
+        JsonElement root;
+        try
+        {
+            root = JsonDocument.Parse(json).RootElement;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"Load: {Path.GetFileName(path)} has a corrupt architecture record: {e.Message}");
+        }
+        var inputShape = root.GetProperty("input_shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        var model = new Sequential(root.GetProperty("name").GetString() ?? "sequential", device, root.GetProperty("seed").GetInt32());
+        try
+        {
+            bool first = true;
+            foreach (var layer in root.GetProperty("layers").EnumerateArray())
+            {
+                model.Add(LayerFactory.Create(layer.GetProperty("class").GetString()!, layer.GetProperty("name").GetString()!,
+                    layer.GetProperty("config"), first && layer.GetProperty("class").GetString() is "LSTM" or "Dense" ? inputShape : null));
+                first = false;
+            }
+            model.Build(inputShape);
+            model.LoadWeights(path);
+            if (root.TryGetProperty("compile", out var compile) && compile.ValueKind == JsonValueKind.Object)
+                model.RestoreCompile(compile, content, path);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private void RestoreCompile(JsonElement compile, SafeTensorsContent content, string path)
+    {
+        var config = compile.GetProperty("optimizer_config");
+        float F(string key) => config.GetProperty(key).GetSingle();
+        Optimizer optimizer = compile.GetProperty("optimizer").GetString() switch
+        {
+            "adam" => new Adam(F("learning_rate"), F("beta_1"), F("beta_2"), F("epsilon")),
+            "sgd" => new Sgd(F("learning_rate"), F("momentum"), F("nesterov") != 0),
+            "rmsprop" => new RmsProp(F("learning_rate"), F("rho"), F("epsilon")),
+            var other => throw new InvalidDataException($"Load: unknown optimizer '{other}' in {Path.GetFileName(path)}."),
+        };
+        optimizer.ClipValue = compile.GetProperty("clip_value").GetSingle();
+        optimizer.GlobalClipNorm = compile.GetProperty("global_clip_norm").GetSingle();
+        optimizer.RestoreIterations(compile.GetProperty("iterations").GetInt64());
+        foreach (var tensor in content.Tensors.Where(t => t.Name.StartsWith(OptimizerPrefix, StringComparison.Ordinal)))
+        {
+            var state = optimizer.State(tensor.Name[OptimizerPrefix.Length..], Parameters!);
+            state.CopyFrom(Checked(tensor, state.Shape, path));
+        }
+        var loss = new LossFunction(compile.GetProperty("loss").GetString()!, compile.GetProperty("from_logits").GetBoolean());
+        Compile(optimizer, loss, compile.GetProperty("metrics").EnumerateArray().Select(m => m.GetString()!));
+    }
+
+    private IEnumerable<NamedTensorData> WeightData() =>
+        Parameters!.Parameters.Select(p => new NamedTensorData(p.Name, p.Shape.ToArray(), p.ToArray()));
+
+    private static float[] Checked(NamedTensorData tensor, IReadOnlyList<int> expected, string path)
+    {
+        if (!tensor.Shape.SequenceEqual(expected))
+            throw new InvalidDataException(
+                $"{Path.GetFileName(path)}: '{tensor.Name}' has shape {ShapeUtil.Format(tensor.Shape)}, the model expects {ShapeUtil.Format(expected)}.");
+        return tensor.Data;
+    }
+
+    private void RequireBuilt(string what)
+    {
+        if (_layers.Count > 0 && InputShape is not null)
+            Build();
+        if (!IsBuilt)
+            throw new InvalidOperationException($"{what}: the model has no weights yet; give the first layer an inputShape or call Build/Fit.");
+    }
+
+}

@@ -1,0 +1,188 @@
+using GpuLstm.Losses;
+using GpuLstm.Memory;
+using GpuLstm.Models.Callbacks;
+using GpuLstm.Optimizers;
+
+namespace GpuLstm.Models;
+
+/// <summary>Compile, Fit, Evaluate and Predict, with Keras's semantics and defaults.</summary>
+public sealed partial class Sequential
+{
+    /// <summary>Keras compile with names: optimizer adam|sgd|rmsprop, a loss name, metrics accuracy|mae.</summary>
+    public void Compile(string optimizer = "rmsprop", string loss = "mean_squared_error", IEnumerable<string>? metrics = null) =>
+        Compile(OptimizerFactory.FromName(optimizer), LossFunction.FromName(loss), metrics);
+
+    /// <summary>Keras compile with objects, e.g. <c>new Adam(1e-3) { GlobalClipNorm = 1 }</c>, <c>LossFunction.BinaryCrossentropy(fromLogits: true)</c>.</summary>
+    public void Compile(Optimizer optimizer, LossFunction loss, IEnumerable<string>? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(loss);
+        if (Optimizer is not null && !ReferenceEquals(Optimizer, optimizer))
+            Optimizer.Dispose();
+        Optimizer = optimizer;
+        Loss = loss;
+        Metrics = (metrics ?? []).Select(m => Metric.FromName(m, loss)).ToList();
+    }
+
+    public void Compile(Optimizer optimizer, string loss, IEnumerable<string>? metrics = null) =>
+        Compile(optimizer, LossFunction.FromName(loss), metrics);
+
+    /// <summary>
+    /// Trains on x [N, ...] and y [N, ...]. validationSplit holds out the last fraction of the data
+    /// (before shuffling, as Keras does); validationData gives a separate set. verbose: 0 silent,
+    /// 1 progress bar (plain lines when output is redirected), 2 one line per epoch.
+    /// </summary>
+    public History Fit(HostArray x, HostArray y, int batchSize = 32, int epochs = 1, int verbose = 1,
+        float validationSplit = 0f, (HostArray X, HostArray Y)? validationData = null, bool shuffle = true,
+        IEnumerable<Callback>? callbacks = null, TextWriter? output = null)
+    {
+        RequireCompiled("Fit");
+        if (batchSize <= 0 || epochs <= 0)
+            throw new ArgumentException($"Fit: batchSize and epochs must be positive, got {batchSize} and {epochs}.");
+        if (!(validationSplit >= 0f && validationSplit < 1f))
+            throw new ArgumentException($"Fit: validationSplit must be in [0, 1), got {validationSplit}.");
+        CheckInput(x, "Fit");
+        if (validationSplit > 0f && validationData is null)
+        {
+            int validationCount = (int)(x.Count * validationSplit);
+            if (validationCount == 0 || validationCount == x.Count)
+                throw new ArgumentException($"Fit: validationSplit {validationSplit} of {x.Count} samples leaves an empty set.");
+            int trainCount = x.Count - validationCount;
+            validationData = (x.Rows(trainCount, validationCount), y.Rows(trainCount, validationCount));
+            (x, y) = (x.Rows(0, trainCount), y.Rows(0, trainCount));
+        }
+        Build(x.Shape[1..]);
+
+        var history = new History();
+        var callbackList = (callbacks ?? []).ToList();
+        int steps = (x.Count + batchSize - 1) / batchSize;
+        var progress = new ProgressReporter(output ?? Console.Out, verbose, steps, epochs);
+        using var train = new DeviceDataset(Device, x, y, "Fit");
+        using var validation = validationData is { } v ? new DeviceDataset(Device, v.X, v.Y, "Fit validation data") : null;
+        using var stats = new EpochStats(Device, Metrics);
+        var order = Enumerable.Range(0, x.Count).ToArray();
+        StopTraining = false;
+        callbackList.ForEach(c => c.OnTrainBegin(this));
+        for (int epoch = 0; epoch < epochs && !StopTraining; epoch++)
+        {
+            progress.EpochBegin(epoch);
+            if (shuffle)
+            {
+                Random.Shuffle(order);
+                train.SetOrder(order);
+            }
+            stats.Reset();
+            Dictionary<string, double> logs = new();
+            for (int step = 0; step < steps; step++)
+            {
+                int start = step * batchSize, count = Math.Min(batchSize, x.Count - start);
+                logs = TrainStep(train, stats, start, count);
+                if (!double.IsFinite(logs["loss"]))
+                {
+                    history.StopReason = $"loss became {logs["loss"]} at epoch {epoch + 1}, step {step + 1}; " +
+                        "training stopped before applying that step's update (weights are those of the previous step)";
+                    progress.Message($"Fit: {history.StopReason}.");
+                    Tape.Reset();
+                    callbackList.ForEach(c => c.OnTrainEnd(this));
+                    return history;
+                }
+                progress.Step(step + 1, logs);
+            }
+            if (validation is not null)
+            {
+                foreach (var (key, value) in EvaluateDataset(validation, batchSize, stats, "val_"))
+                    logs[key] = value;
+            }
+            logs["learning_rate"] = Optimizer!.LearningRate;
+            progress.EpochEnd(logs.Where(l => l.Key != "learning_rate").ToDictionary());
+            history.Add(logs);
+            foreach (var callback in callbackList)
+                callback.OnEpochEnd(this, epoch, logs);
+        }
+        callbackList.ForEach(c => c.OnTrainEnd(this));
+        return history;
+    }
+
+    /// <summary>One optimisation step; the stats read back is the step's single device-to-host copy.</summary>
+    private Dictionary<string, double> TrainStep(DeviceDataset data, EpochStats stats, int start, int count)
+    {
+        Tape.Reset();
+        var (xb, yb) = data.Batch(Tape, start, count);
+        var pred = Forward(xb, training: true);
+        var loss = Loss!.Compute(Tape, pred, yb);
+        stats.Add(loss, pred, yb, count);
+        var logs = stats.Read();
+        if (!double.IsFinite(logs["loss"]))
+            return logs; // the caller stops before this step's update touches the weights
+        Tape.Backward(loss);
+        Optimizer!.Step(Parameters!);
+        Parameters!.ZeroGrad();
+        return logs;
+    }
+
+    /// <summary>Loss and metrics on x, y (Keras evaluate), without recording a tape or updating weights.</summary>
+    public Dictionary<string, double> Evaluate(HostArray x, HostArray y, int batchSize = 32)
+    {
+        RequireCompiled("Evaluate");
+        CheckInput(x, "Evaluate");
+        Build(x.Shape[1..]);
+        using var data = new DeviceDataset(Device, x, y, "Evaluate");
+        using var stats = new EpochStats(Device, Metrics);
+        return EvaluateDataset(data, batchSize, stats, "");
+    }
+
+    private Dictionary<string, double> EvaluateDataset(DeviceDataset data, int batchSize, EpochStats stats, string prefix)
+    {
+        stats.Reset();
+        using (Tape.NoGrad())
+        {
+            for (int start = 0; start < data.Count; start += batchSize)
+            {
+                Tape.Reset();
+                int count = Math.Min(batchSize, data.Count - start);
+                var (xb, yb) = data.Slice(Tape, start, count);
+                var pred = Forward(xb, training: false);
+                stats.Add(Loss!.Compute(Tape, pred, yb), pred, yb, count);
+            }
+            var logs = stats.Read(prefix);
+            Tape.Reset();
+            return logs;
+        }
+    }
+
+    /// <summary>Model outputs for x [N, ...] as [N, ...outputShape] (Keras predict).</summary>
+    public HostArray Predict(HostArray x, int batchSize = 32)
+    {
+        CheckInput(x, "Predict");
+        Build(x.Shape[1..]);
+        var outputShape = OutputShape!;
+        int sampleOut = (int)ShapeUtil.Elements(outputShape);
+        var result = new float[(long)x.Count * sampleOut];
+        using (Tape.NoGrad())
+        {
+            for (int start = 0; start < x.Count; start += batchSize)
+            {
+                Tape.Reset();
+                int count = Math.Min(batchSize, x.Count - start);
+                var xb = Tape.Own(Tensor.FromArray(Device, x.Data.AsSpan(start * x.SampleLength, count * x.SampleLength),
+                    [count, .. x.Shape[1..]], "predict_x"));
+                Forward(xb, training: false).ToArray().CopyTo(result, (long)start * sampleOut);
+            }
+            Tape.Reset();
+        }
+        return new HostArray(result, [x.Count, .. outputShape]);
+    }
+
+    private void RequireCompiled(string what)
+    {
+        if (Optimizer is null || Loss is null)
+            throw new InvalidOperationException($"{what}: call Compile(optimizer, loss) first.");
+    }
+
+    private void CheckInput(HostArray x, string what)
+    {
+        if (InputShape is { } expected && !x.Shape[1..].SequenceEqual(expected))
+            throw new ArgumentException(
+                $"{what}: {Name} expects inputs of shape {ModelSummary.FormatShape(expected)}, got {ShapeUtil.Format(x.Shape)}.");
+    }
+}

@@ -1,0 +1,31 @@
+using GpuLstm.Autograd;
+using GpuLstm.Memory;
+
+namespace GpuLstm.Ops;
+
+/// <summary>Inverted dropout: zeroes elements with probability rate and scales the rest by 1/(1-rate).</summary>
+public static class DropoutOp
+{
+    public static Tensor Forward(Tape tape, Tensor x, float rate, int seed, string name = "dropout")
+    {
+        if (!(rate >= 0f && rate < 1f))
+            throw new ArgumentException($"{name}: rate must be in [0, 1), got {rate}.");
+        var device = tape.Device;
+        var y = tape.NewTensor(x.Shape, name + ".out");
+        var mask = tape.NewTensor(x.Shape, name + ".mask");
+        y.RequiresGrad = x.RequiresGrad;
+        int n = device.Threads(x.Length);
+        device.CountLaunch("DropoutForward");
+        device.Kernels.DropoutForward(n, n, (int)x.Length, rate, seed, x.View, y.View, mask.View);
+        tape.Record(name, () =>
+        {
+            if (!y.GradValid || !x.RequiresGrad)
+                return;
+            var (gx, beta) = tape.GradFor(x);
+            int threads = device.Threads(x.Length);
+            device.CountLaunch("Multiply");
+            device.Kernels.Multiply(threads, threads, (int)x.Length, beta, y.Grad!.View, mask.View, gx.View);
+        });
+        return y;
+    }
+}

@@ -1,0 +1,161 @@
+#!/usr/bin/python3
+"""PyTorch reference fixtures for GpuLstm's safetensors reader and model importer.
+
+README
+------
+Regenerate (from the repository root; needs PyTorch, e.g. Debian's python3-torch):
+
+    /usr/bin/python3 tests/GpuLstm.Tests/Fixtures/make_pytorch_reference.py
+
+The output is deterministic (torch.manual_seed, float32, CPU, fixed inputs) and is
+written next to this script. The pip `safetensors` package is not required: a tiny
+writer below produces the same layout as the reference implementation (JSON header
+padded with spaces to a multiple of 8 bytes, tensors contiguous in header order).
+
+Layout notes for importing into a Keras-layout model:
+  * PyTorch's LSTM gate order is i, f, g, o (input, forget, cell candidate, output).
+  * weight_ih_l{k} is [4H, In] and weight_hh_l{k} is [4H, H] (rows = gates stacked
+    in that order); Keras's kernel is [In, 4H] and recurrent_kernel is [H, 4H], i.e.
+    the transposes.
+  * PyTorch has two biases, bias_ih_l{k} and bias_hh_l{k}, each [4H]; they are
+    always added together, so a Keras-layout bias [4H] is their sum.
+  * Bidirectional layers add the same parameters with the suffix `_reverse`; the
+    output concatenates [forward, backward] along the last axis, and h_n/c_n are
+    [num_layers * num_directions, B, H] with the forward direction first.
+  * nn.Linear's weight is [Out, In] (Keras's Dense kernel is [In, Out]).
+
+Files:
+  pytorch_lstm_dense.safetensors     state_dict of LSTM(7, 5, num_layers=2) + Linear(5, 3)
+  pytorch_lstm_dense_io.safetensors  x [3, 6, 7], y_sequence [3, 6, 5], h_n/c_n [2, 3, 5],
+                                     y_dense [3, 3] (Linear on the last step's output)
+  pytorch_bilstm.safetensors         state_dict of LSTM(4, 3, bidirectional=True)
+  pytorch_bilstm_io.safetensors      x [2, 5, 4], y_sequence [2, 5, 6], h_n/c_n [2, 2, 3]
+  pytorch_lstm_grads.safetensors     LSTM(7, 5) + Linear(5, 1) + sigmoid + BCELoss(mean):
+                                     weights, x [3, 6, 7], y [3, 1], loss [1], grad.<param>
+"""
+
+import json
+import os
+import struct
+
+import torch
+from torch import nn
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def write_safetensors(path, tensors, metadata=None):
+    """Minimal safetensors writer (F32 only): same byte layout as the reference library."""
+    header = {}
+    if metadata:
+        header["__metadata__"] = {str(k): str(v) for k, v in metadata.items()}
+    blobs = []
+    offset = 0
+    for name, tensor in tensors.items():
+        t = tensor.detach().to(torch.float32).contiguous().cpu()
+        data = t.numpy().astype("<f4").tobytes()
+        header[name] = {
+            "dtype": "F32",
+            "shape": list(t.shape),
+            "data_offsets": [offset, offset + len(data)],
+        }
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    # The reference implementation pads the header so the data section is 8-byte aligned.
+    text += b" " * ((8 - len(text) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for blob in blobs:
+            f.write(blob)
+    print(f"  {os.path.basename(path)}: {len(tensors)} tensors, {os.path.getsize(path)} bytes")
+    for name, tensor in tensors.items():
+        print(f"    {name:28s} {list(tensor.shape)}")
+
+
+class LstmDense(nn.Module):
+    """LSTM followed by a Linear layer applied to the last time step."""
+
+    def __init__(self, inputs, hidden, layers, outputs):
+        super().__init__()
+        self.lstm = nn.LSTM(inputs, hidden, num_layers=layers, batch_first=True)
+        self.dense = nn.Linear(hidden, outputs)
+
+    def forward(self, x):
+        seq, (h_n, c_n) = self.lstm(x)
+        return seq, h_n, c_n, self.dense(seq[:, -1, :])
+
+
+class BiLstm(nn.Module):
+    """A lone bidirectional LSTM, wrapped so its names carry the `lstm.` prefix."""
+
+    def __init__(self, inputs, hidden):
+        super().__init__()
+        self.lstm = nn.LSTM(inputs, hidden, num_layers=1, batch_first=True, bidirectional=True)
+
+    def forward(self, x):
+        seq, (h_n, c_n) = self.lstm(x)
+        return seq, h_n, c_n
+
+
+def meta(description):
+    return {"generator": "make_pytorch_reference.py", "torch": torch.__version__, "description": description}
+
+
+def make_lstm_dense():
+    torch.manual_seed(1234)
+    model = LstmDense(7, 5, 2, 3).eval()
+    x = torch.randn(3, 6, 7)
+    with torch.no_grad():
+        seq, h_n, c_n, y_dense = model(x)
+    write_safetensors(os.path.join(HERE, "pytorch_lstm_dense.safetensors"), dict(model.state_dict()),
+                      meta("state_dict of nn.LSTM(7, 5, num_layers=2, batch_first=True) + nn.Linear(5, 3)"))
+    write_safetensors(os.path.join(HERE, "pytorch_lstm_dense_io.safetensors"),
+                      {"x": x, "y_sequence": seq, "h_n": h_n, "c_n": c_n, "y_dense": y_dense},
+                      meta("input and outputs of pytorch_lstm_dense; y_dense = dense(y_sequence[:, -1])"))
+
+
+def make_bilstm():
+    torch.manual_seed(5678)
+    model = BiLstm(4, 3).eval()
+    x = torch.randn(2, 5, 4)
+    with torch.no_grad():
+        seq, h_n, c_n = model(x)
+    write_safetensors(os.path.join(HERE, "pytorch_bilstm.safetensors"), dict(model.state_dict()),
+                      meta("state_dict of nn.LSTM(4, 3, batch_first=True, bidirectional=True)"))
+    write_safetensors(os.path.join(HERE, "pytorch_bilstm_io.safetensors"),
+                      {"x": x, "y_sequence": seq, "h_n": h_n, "c_n": c_n},
+                      meta("input and outputs of pytorch_bilstm; y_sequence = [forward, backward] on the last axis"))
+
+
+def make_lstm_grads():
+    torch.manual_seed(9012)
+    model = LstmDense(7, 5, 1, 1)
+    x = torch.randn(3, 6, 7)
+    y = torch.tensor([[1.0], [0.0], [1.0]])
+    _, _, _, logits = model(x)
+    loss = nn.BCELoss(reduction="mean")(torch.sigmoid(logits), y)
+    model.zero_grad()
+    loss.backward()
+    tensors = dict(model.state_dict())
+    tensors["x"] = x
+    tensors["y"] = y
+    tensors["loss"] = loss.detach().reshape(1)
+    for name, p in model.named_parameters():
+        tensors["grad." + name] = p.grad
+    write_safetensors(os.path.join(HERE, "pytorch_lstm_grads.safetensors"), tensors,
+                      meta("nn.LSTM(7, 5) + nn.Linear(5, 1) on the last step + sigmoid + BCELoss(mean)"))
+    print(f"    loss = {loss.item():.9f}")
+
+
+def main():
+    torch.set_default_dtype(torch.float32)
+    print(f"torch {torch.__version__}; writing fixtures to {HERE}")
+    make_lstm_dense()
+    make_bilstm()
+    make_lstm_grads()
+
+
+if __name__ == "__main__":
+    main()
