@@ -103,8 +103,10 @@ internal static class AxisTicks
         return new AxisTick(value, label);
     }
 
-    private static AxisTick LogTick(double value) =>
-        new(value, value is >= 1e-4 and < 1e5
-            ? value.ToString("0.####", CultureInfo.InvariantCulture)
-            : value.ToString("0.#e+0", CultureInfo.InvariantCulture));
+    private static AxisTick LogTick(double value)
+    {
+        // The tolerance keeps 0.0001 in plain form even if Math.Pow(10, -4) lands a hair below 1e-4.
+        bool plain = value >= 1e-4 * (1 - 1e-9) && value < 1e5;
+        return new AxisTick(value, value.ToString(plain ? "0.####" : "0.#e+0", CultureInfo.InvariantCulture));
+    }
 }

@@ -9,11 +9,14 @@ public static class LstmGateOrder
     public const string Order = "ifgo";
     public const int Input = 0, Forget = 1, Cell = 2, Output = 3;
 
-    /// <summary>PyTorch stores weight_ih as [4H, In]; GpuLstm (like Keras) as [In, 4H]. Same gate order.</summary>
+    /// <summary>
+    /// PyTorch stores weight_ih as [4H, In] (and nn.Linear weight as [Out, In]); GpuLstm, like Keras,
+    /// as [In, 4H]: a transpose, with the same gate order.
+    /// </summary>
     public static float[] FromPyTorchWeight(ReadOnlySpan<float> weight, int fourH, int inFeatures)
     {
         if (weight.Length != fourH * inFeatures)
-            throw new ArgumentException($"LSTM weight: {weight.Length} values, expected [{fourH}, {inFeatures}].");
+            throw new ArgumentException($"PyTorch weight: {weight.Length} values, expected [{fourH}, {inFeatures}].");
         var result = new float[weight.Length];
         for (int g = 0; g < fourH; g++)
             for (int i = 0; i < inFeatures; i++)

@@ -3,7 +3,7 @@ using GpuLstm.Memory;
 using ILGPU;
 using ILGPU.Runtime.CPU;
 
-namespace GpuLstm.Tests.Device;
+namespace GpuLstm.Tests.Devices;
 
 /// <summary>Backend choice, overrides and host-provided accelerators.</summary>
 public sealed class DeviceSelectionTests
