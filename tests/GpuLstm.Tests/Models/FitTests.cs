@@ -1,0 +1,176 @@
+using GpuLstm.Device;
+using GpuLstm.IO;
+using GpuLstm.Layers;
+using GpuLstm.Models;
+using GpuLstm.Models.Callbacks;
+using GpuLstm.Optimizers;
+using GpuLstm.Tests.IO;
+
+namespace GpuLstm.Tests.Models;
+
+/// <summary>Fit/Evaluate/Predict, saving and loading, callbacks and divergence, on the CPU accelerator.</summary>
+public sealed class FitTests : IDisposable
+{
+    private readonly ComputeDevice _device = ComputeDevice.Create(DeviceKind.Cpu);
+    private readonly TempDirectory _temp = new();
+
+    /// <summary>Label: is the first step's first feature positive? The LSTM must remember it over 8 steps.</summary>
+    private static (HostArray X, HostArray Y) MemoryTask(int samples, int seed)
+    {
+        var rng = new Random(seed);
+        var x = new float[samples * 8 * 3];
+        var y = new float[samples];
+        for (int i = 0; i < x.Length; i++)
+            x[i] = (float)(rng.NextDouble() * 2 - 1);
+        for (int s = 0; s < samples; s++)
+            y[s] = x[s * 24] > 0 ? 1f : 0f;
+        return (new HostArray(x, samples, 8, 3), new HostArray(y, samples, 1));
+    }
+
+    private Sequential NewModel(int seed = 3)
+    {
+        var model = new Sequential(device: _device, seed: seed);
+        model.Add(new Lstm(16, inputShape: (8, 3)));
+        model.Add(new Dense(1, activation: "sigmoid"));
+        model.Compile(new Adam(0.02f), "binary_crossentropy", ["accuracy"]);
+        return model;
+    }
+
+    [Fact]
+    public void FitLearnsAndReportsKerasLogs()
+    {
+        var (x, y) = MemoryTask(256, 1);
+        using var model = NewModel();
+        var history = model.Fit(x, y, batchSize: 32, epochs: 12, verbose: 0, validationSplit: 0.25f);
+        Assert.Null(history.StopReason);
+        Assert.Equal(12, history.Epochs);
+        Assert.True(history["loss"][^1] < 0.5 * history["loss"][0], $"loss {history["loss"][0]:F3} -> {history["loss"][^1]:F3}");
+        Assert.True(history["val_accuracy"][^1] > 0.85, $"val_accuracy {history["val_accuracy"][^1]:F3}");
+        var eval = model.Evaluate(x.Rows(192, 64), y.Rows(192, 64));
+        Assert.Equal(history["val_loss"][^1], eval["loss"], 4);
+        Assert.Equal(history["val_accuracy"][^1], eval["accuracy"], 4);
+    }
+
+    [Fact]
+    public void SameSeedSameRunDifferentSeedDifferentRun()
+    {
+        var (x, y) = MemoryTask(96, 2);
+        using var a = NewModel(seed: 7);
+        using var b = NewModel(seed: 7);
+        using var c = NewModel(seed: 8);
+        var ha = a.Fit(x, y, epochs: 3, verbose: 0);
+        var hb = b.Fit(x, y, epochs: 3, verbose: 0);
+        var hc = c.Fit(x, y, epochs: 3, verbose: 0);
+        Assert.Equal(ha["loss"], hb["loss"]);
+        Assert.Equal(a.Parameters!.Values.ToArray(), b.Parameters!.Values.ToArray());
+        Assert.NotEqual(ha["loss"], hc["loss"]);
+    }
+
+    [Fact]
+    public void SavedModelLoadsPredictsIdenticallyAndResumesExactly()
+    {
+        var (x, y) = MemoryTask(128, 3);
+        using var model = NewModel();
+        model.Fit(x, y, epochs: 2, verbose: 0, shuffle: false);
+        string path = _temp.File("model.safetensors");
+        model.Save(path);
+        using var loaded = Sequential.Load(path, _device);
+        Assert.Equal(model.SummaryText(), loaded.SummaryText());
+        Assert.Equal(model.Predict(x).Data, loaded.Predict(x).Data);
+
+        // One more epoch on each: same optimizer state (Adam moments, step count) gives the same bits.
+        model.Fit(x, y, epochs: 1, verbose: 0, shuffle: false);
+        loaded.Fit(x, y, epochs: 1, verbose: 0, shuffle: false);
+        Assert.Equal(model.Parameters!.Values.ToArray(), loaded.Parameters!.Values.ToArray());
+    }
+
+    [Fact]
+    public void WeightsRoundTripAndBadFilesLeaveTheModelUntouched()
+    {
+        using var model = NewModel();
+        model.Build();
+        string path = _temp.File("weights.safetensors");
+        model.SaveWeights(path);
+        using var other = NewModel(seed: 99);
+        other.Build();
+        var before = other.Parameters!.Values.ToArray();
+
+        var bytes = File.ReadAllBytes(path);
+        string truncated = _temp.File("truncated.safetensors");
+        File.WriteAllBytes(truncated, bytes[..(bytes.Length - 10)]);
+        Assert.Throws<InvalidDataException>(() => other.LoadWeights(truncated));
+        Assert.Equal(before, other.Parameters.Values.ToArray());
+
+        using var wider = new Sequential(device: _device);
+        wider.Add(new Lstm(17, inputShape: (8, 3)));
+        wider.Add(new Dense(1));
+        var e = Assert.Throws<InvalidDataException>(() => wider.LoadWeights(path));
+        Assert.Contains("lstm/kernel", e.Message);
+        Assert.Contains("[3, 68]", e.Message);
+
+        other.LoadWeights(path);
+        Assert.Equal(model.Parameters!.Values.ToArray(), other.Parameters.Values.ToArray());
+        Assert.Throws<InvalidDataException>(() => Sequential.Load(path, _device)); // weights only: no architecture
+    }
+
+    [Fact]
+    public void NaNLossStopsNamingEpochAndStepAndKeepsLastCheckpoint()
+    {
+        var (x, y) = MemoryTask(64, 4);
+        using var model = NewModel();
+        string checkpoint = _temp.File("best.safetensors");
+        model.Fit(x, y, epochs: 1, verbose: 0, callbacks: [new ModelCheckpoint(checkpoint, monitor: "loss")]);
+        var good = File.ReadAllBytes(checkpoint);
+        var weights = model.Parameters!.Values.ToArray();
+
+        var poisoned = (float[])x.Data.Clone();
+        poisoned[40 * 24 + 5] = float.NaN; // sample 40: batch 2 without shuffling
+        var output = new StringWriter();
+        var history = model.Fit(new HostArray(poisoned, x.Shape), y, epochs: 2, shuffle: false, verbose: 2, output: output,
+            callbacks: [new ModelCheckpoint(checkpoint, monitor: "loss")]);
+        Assert.NotNull(history.StopReason);
+        Assert.Contains("epoch 1, step 2", history.StopReason);
+        Assert.Contains("epoch 1, step 2", output.ToString());
+        Assert.Equal(good, File.ReadAllBytes(checkpoint));
+        Assert.All(model.Parameters.Values.ToArray(), v => Assert.True(float.IsFinite(v)));
+        Assert.NotEqual(weights, model.Parameters.Values.ToArray()); // step 1 of the epoch was applied
+    }
+
+    [Fact]
+    public void CallbacksStopEarlyAndReduceLearningRate()
+    {
+        var (x, y) = MemoryTask(64, 5);
+        using var model = NewModel();
+        var stop = new EarlyStopping(monitor: "loss", patience: 1, minDelta: 10); // nothing improves by 10
+        var history = model.Fit(x, y, epochs: 10, verbose: 0, callbacks: [stop]);
+        Assert.Equal(2, history.Epochs);
+
+        using var model2 = NewModel();
+        var reduce = new ReduceLROnPlateau(monitor: "loss", factor: 0.5f, patience: 1, minDelta: 10);
+        var history2 = model2.Fit(x, y, epochs: 3, verbose: 0, callbacks: [reduce]);
+        // Logged at the end of each epoch, before the callback lowers the rate for the next one.
+        Assert.Equal(new[] { 0.02, 0.02, 0.01 }, history2["learning_rate"].Select(v => Math.Round(v, 6)));
+    }
+
+    [Fact]
+    public void BadInputsAreClearErrors()
+    {
+        using var model = NewModel();
+        var e = Assert.Throws<ArgumentException>(() => model.Fit(new HostArray(new float[40], 2, 4, 5), new HostArray(new float[2], 2, 1), verbose: 0));
+        Assert.Contains("(None, 8, 3)", e.Message);
+        Assert.Contains("[2, 4, 5]", e.Message);
+        var (x, _) = MemoryTask(10, 6);
+        var e2 = Assert.Throws<ArgumentException>(() => model.Fit(x, new HostArray(new float[9], 9, 1), verbose: 0));
+        Assert.Contains("10 samples", e2.Message);
+        using var uncompiled = new Sequential(device: _device);
+        uncompiled.Add(new Dense(1, inputShape: [3]));
+        Assert.Throws<InvalidOperationException>(() => uncompiled.Fit(new float[3], new float[1], verbose: 0));
+        Assert.Throws<ArgumentException>(() => model.Compile("adamw", "binary_crossentropy"));
+    }
+
+    public void Dispose()
+    {
+        _temp.Dispose();
+        _device.Dispose();
+    }
+}
