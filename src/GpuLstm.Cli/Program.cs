@@ -9,6 +9,10 @@ public static class Program
         Usage: gpulstm <command> [options]
 
         Commands:
+          train     train a forecasting LSTM on the built-in CO2 record (or --data/--column) and
+                    report its test error next to seasonal-naive and persistence baselines
+          predict   forecast the next values with a model written by `train`
+          summary   print the Keras-style summary of a saved model
           devices   list the accelerators ILGPU sees and which one GpuLstm would choose
           kernels   compile every kernel to PTX (sm_90) and OpenCL C; assemble with ptxas
           bench     time one LSTM training step and count launches, allocations, transfers
@@ -33,13 +37,16 @@ public static class Program
         {
             return args[0] switch
             {
+                "train" => TrainCommand.Run(rest),
+                "predict" => PredictCommand.Run(rest),
+                "summary" => SummaryCommand.Run(rest),
                 "devices" => DevicesCommand.Run(rest),
                 "kernels" => KernelsCommand.Run(rest),
                 "bench" => BenchCommand.Run(rest),
                 _ => Fail($"unknown command '{args[0]}'. Run `gpulstm --help` for the list."),
             };
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or NotSupportedException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or NotSupportedException or FormatException or UnauthorizedAccessException)
         {
             return Fail(e.Message);
         }

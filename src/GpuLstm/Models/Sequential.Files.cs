@@ -37,8 +37,11 @@ public sealed partial class Sequential
             Parameters.Parameters[i].CopyFrom(values[i]);
     }
 
-    /// <summary>Saves architecture, weights, compile settings and optimizer state, so Load resumes training exactly.</summary>
-    public void Save(string path)
+    /// <summary>
+    /// Saves architecture, weights, compile settings and optimizer state, so Load resumes training
+    /// exactly. <paramref name="metadata"/> adds the caller's own string entries (read back with ReadMetadata).
+    /// </summary>
+    public void Save(string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
         RequireBuilt("Save");
         var tensors = WeightData().ToList();
@@ -62,12 +65,16 @@ public sealed partial class Sequential
                 ["metrics"] = Metrics.Select(m => m.Name).ToList(),
             },
         };
-        SafeTensorsFile.Write(path, tensors, new Dictionary<string, string>
+        var entries = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>())
         {
             ["format"] = "gpulstm.model",
             [ModelKey] = JsonSerializer.Serialize(model),
-        });
+        };
+        SafeTensorsFile.Write(path, tensors, entries);
     }
+
+    /// <summary>The string metadata stored in a saved model or weights file.</summary>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path) => SafeTensorsFile.Read(path).Metadata;
 
     /// <summary>Recreates a model saved by Save on <paramref name="device"/> (null: the best device present).</summary>
     public static Sequential Load(string path, Device.ComputeDevice? device = null)
