@@ -11,80 +11,104 @@ public static class LstmKernels
 {
     /// <summary>
     /// gates holds the summed pre-activations x W + h U for this step and is overwritten in place
-    /// with the activations i, f, g, o that backward needs. c and h for step t+1 are written.
+    /// with the activations i, f, g, o that backward needs. c and h for step t+1 are written; a
+    /// masked row copies c and h of step t instead.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void LstmPointwiseForward(Index1D index, int launched, int batch, int hidden,
-        int cellActivation, int recurrentActivation, int hasBias,
+    public static void LstmPointwiseForward(Index1D index, int launched, LstmStepArgs args,
         ArrayView<float> gates,   // [B, 4H] in: pre-activations, out: activations
-        ArrayView<float> bias,    // [4H], read only when hasBias
+        ArrayView<float> bias,    // [4H], read only when HasBias
+        ArrayView<float> mask,    // [B], read only when HasMask
+        ArrayView<float> hPrev,   // [B, H]
         ArrayView<float> cPrev,   // [B, H]
         ArrayView<float> cNext,   // [B, H]
         ArrayView<float> hNext)   // [B, H]
     {
-        int total = batch * hidden;
+        int hidden = args.Hidden;
+        int total = args.Batch * hidden;
         for (int e = index; e < total; e += launched)
         {
             int b = e / hidden;
             int j = e - b * hidden;
+            if (args.HasMask != 0 && mask[b] == 0f)
+            {
+                cNext[e] = cPrev[e];
+                hNext[e] = hPrev[e];
+                continue;
+            }
             int row = b * 4 * hidden;
             float bi = 0f, bf = 0f, bg = 0f, bo = 0f;
-            if (hasBias != 0)
+            if (args.HasBias != 0)
             {
                 bi = bias[j];
                 bf = bias[hidden + j];
                 bg = bias[2 * hidden + j];
                 bo = bias[3 * hidden + j];
             }
-            float i = Act.Apply(recurrentActivation, gates[row + j] + bi);
-            float f = Act.Apply(recurrentActivation, gates[row + hidden + j] + bf);
-            float g = Act.Apply(cellActivation, gates[row + 2 * hidden + j] + bg);
-            float o = Act.Apply(recurrentActivation, gates[row + 3 * hidden + j] + bo);
+            float i = Act.Apply(args.RecurrentActivation, gates[row + j] + bi);
+            float f = Act.Apply(args.RecurrentActivation, gates[row + hidden + j] + bf);
+            float g = Act.Apply(args.CellActivation, gates[row + 2 * hidden + j] + bg);
+            float o = Act.Apply(args.RecurrentActivation, gates[row + 3 * hidden + j] + bo);
             float c = f * cPrev[e] + i * g;
             gates[row + j] = i;
             gates[row + hidden + j] = f;
             gates[row + 2 * hidden + j] = g;
             gates[row + 3 * hidden + j] = o;
             cNext[e] = c;
-            hNext[e] = o * Act.Apply(cellActivation, c);
+            hNext[e] = o * Act.Apply(args.CellActivation, c);
         }
     }
 
     /// <summary>
     /// Backward of <see cref="LstmPointwiseForward"/>: from dh (sequence output grad + recurrent grad)
     /// and dc of step t+1, writes the gate pre-activation grads and replaces dc with dc of step t.
+    /// With a mask, dhRecurrent is replaced by the part of dh that a masked row passes straight to
+    /// step t (the recurrent GEMM then adds dGates U^T on top); unmasked rows get 0 there.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void LstmPointwiseBackward(Index1D index, int launched, int batch, int hidden,
-        int cellActivation, int recurrentActivation, int hasOutputGrad,
+    public static void LstmPointwiseBackward(Index1D index, int launched, LstmStepArgs args,
         ArrayView<float> gates,      // [B, 4H] saved activations i, f, g, o
+        ArrayView<float> mask,       // [B], read only when HasMask
         ArrayView<float> cPrev,      // [B, H]
         ArrayView<float> cNext,      // [B, H]
-        ArrayView<float> dhOutput,   // [B, H] grad of this step's output (ignored unless hasOutputGrad)
+        ArrayView<float> dhOutput,   // [B, H] grad of this step's output (ignored unless HasOutputGrad)
         ArrayView<float> dhRecurrent,// [B, H] grad flowing back from step t+1
         ArrayView<float> dc,         // [B, H] in: dc_{t+1}, out: dc_t
         ArrayView<float> dGates)     // [B, 4H] out: grads of the pre-activations
     {
-        int total = batch * hidden;
+        int hidden = args.Hidden;
+        int total = args.Batch * hidden;
         for (int e = index; e < total; e += launched)
         {
             int b = e / hidden;
             int j = e - b * hidden;
             int row = b * 4 * hidden;
+            float dh = dhRecurrent[e];
+            if (args.HasOutputGrad != 0)
+                dh += dhOutput[e];
+            if (args.HasMask != 0 && mask[b] == 0f)
+            {
+                // h_{t+1} = h_t and c_{t+1} = c_t: both gradients pass through unchanged.
+                dGates[row + j] = 0f;
+                dGates[row + hidden + j] = 0f;
+                dGates[row + 2 * hidden + j] = 0f;
+                dGates[row + 3 * hidden + j] = 0f;
+                dhRecurrent[e] = dh;
+                continue;
+            }
             float i = gates[row + j];
             float f = gates[row + hidden + j];
             float g = gates[row + 2 * hidden + j];
             float o = gates[row + 3 * hidden + j];
-            float dh = dhRecurrent[e];
-            if (hasOutputGrad != 0)
-                dh += dhOutput[e];
-            float actC = Act.Apply(cellActivation, cNext[e]);
-            float dcTotal = dc[e] + dh * o * Act.DerivFromOutput(cellActivation, actC);
-            dGates[row + j] = dcTotal * g * Act.DerivFromOutput(recurrentActivation, i);
-            dGates[row + hidden + j] = dcTotal * cPrev[e] * Act.DerivFromOutput(recurrentActivation, f);
-            dGates[row + 2 * hidden + j] = dcTotal * i * Act.DerivFromOutput(cellActivation, g);
-            dGates[row + 3 * hidden + j] = dh * actC * Act.DerivFromOutput(recurrentActivation, o);
+            float actC = Act.Apply(args.CellActivation, cNext[e]);
+            float dcTotal = dc[e] + dh * o * Act.DerivFromOutput(args.CellActivation, actC);
+            dGates[row + j] = dcTotal * g * Act.DerivFromOutput(args.RecurrentActivation, i);
+            dGates[row + hidden + j] = dcTotal * cPrev[e] * Act.DerivFromOutput(args.RecurrentActivation, f);
+            dGates[row + 2 * hidden + j] = dcTotal * i * Act.DerivFromOutput(args.CellActivation, g);
+            dGates[row + 3 * hidden + j] = dh * actC * Act.DerivFromOutput(args.RecurrentActivation, o);
             dc[e] = dcTotal * f;
+            if (args.HasMask != 0)
+                dhRecurrent[e] = 0f;
         }
     }
 }

@@ -19,11 +19,11 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
     private readonly Accelerator _accelerator = accelerator;
     private readonly bool _hostThreads = hostThreads;
 
-    private Action<Index1D, int, int, int, int, int, int, View, View, View, View, View>? _lstmForward;
-    public Action<Index1D, int, int, int, int, int, int, View, View, View, View, View> LstmForward => Auto(ref _lstmForward, LstmKernels.LstmPointwiseForward);
+    private Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View>? _lstmForward;
+    public Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View> LstmForward => Auto(ref _lstmForward, LstmKernels.LstmPointwiseForward);
 
-    private Action<Index1D, int, int, int, int, int, int, View, View, View, View, View, View, View>? _lstmBackward;
-    public Action<Index1D, int, int, int, int, int, int, View, View, View, View, View, View, View> LstmBackward => Auto(ref _lstmBackward, LstmKernels.LstmPointwiseBackward);
+    private Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View>? _lstmBackward;
+    public Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View> LstmBackward => Auto(ref _lstmBackward, LstmKernels.LstmPointwiseBackward);
 
     private Action<KernelConfig, GemmArgs, View, View, View>? _gemmTiled;
     public Action<KernelConfig, GemmArgs, View, View, View> GemmTiled =>
@@ -103,6 +103,7 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
                 Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4));
         };
     }
+
     private Action<Index1D, T1, T2, T3, T4, T5> Auto<T1, T2, T3, T4, T5>(ref Action<Index1D, T1, T2, T3, T4, T5>? slot, Action<Index1D, T1, T2, T3, T4, T5> kernel)
         where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct
     {
@@ -117,6 +118,7 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
                 Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5));
         };
     }
+
     private Action<Index1D, T1, T2, T3, T4, T5, T6> Auto<T1, T2, T3, T4, T5, T6>(ref Action<Index1D, T1, T2, T3, T4, T5, T6>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6> kernel)
         where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct
     {
@@ -131,6 +133,7 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
                 Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5, a6));
         };
     }
+
     private Action<Index1D, T1, T2, T3, T4, T5, T6, T7> Auto<T1, T2, T3, T4, T5, T6, T7>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7> kernel)
         where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct
     {
@@ -145,6 +148,7 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
                 Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5, a6, a7));
         };
     }
+
     private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8> Auto<T1, T2, T3, T4, T5, T6, T7, T8>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8> kernel)
         where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct
     {
@@ -159,6 +163,22 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
                 Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5, a6, a7, a8));
         };
     }
+
+    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9> Auto<T1, T2, T3, T4, T5, T6, T7, T8, T9>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct
+    {
+        if (slot is not null)
+            return slot;
+        var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
+        return slot = !_hostThreads ? launch : (e, a1, a2, a3, a4, a5, a6, a7, a8, a9) =>
+        {
+            if (e.X == 1)
+                kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+            else
+                Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5, a6, a7, a8, a9));
+        };
+    }
+
     private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> Auto<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> kernel)
         where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct
     {
@@ -173,20 +193,7 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
                 Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5, a6, a7, a8, a9, a10));
         };
     }
-    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> Auto<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> kernel)
-        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct where T11 : struct
-    {
-        if (slot is not null)
-            return slot;
-        var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
-        return slot = !_hostThreads ? launch : (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11) =>
-        {
-            if (e.X == 1)
-                kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
-            else
-                Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11));
-        };
-    }
+
     private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> Auto<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> kernel)
         where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct where T11 : struct where T12 : struct
     {
@@ -199,20 +206,6 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
                 kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12);
             else
                 Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12));
-        };
-    }
-    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13> Auto<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13> kernel)
-        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct where T11 : struct where T12 : struct where T13 : struct
-    {
-        if (slot is not null)
-            return slot;
-        var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
-        return slot = !_hostThreads ? launch : (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13) =>
-        {
-            if (e.X == 1)
-                kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13);
-            else
-                Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13));
         };
     }
 }

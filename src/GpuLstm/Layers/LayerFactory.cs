@@ -19,6 +19,8 @@ internal static class LayerFactory
                 inputShape: inputShape is { Count: 2 } s ? (s[0], s[1]) : null),
             "Dense" => new Dense(I("units"), S("activation", "linear"), B("use_bias", true), name, inputShape),
             "Dropout" => new Dropout(config.GetProperty("rate").GetSingle(), name),
+            "Embedding" => new Embedding(I("input_dim"), I("output_dim"), B("mask_zero", false), name,
+                inputShape is { Count: 1 } e ? e[0] : null),
             _ => throw new InvalidDataException($"saved layer '{name}' has unknown class '{className}'."),
         };
     }

@@ -25,9 +25,10 @@ public static class LstmSequenceOp
     /// <param name="bias">[4H], or null for none</param>
     /// <param name="h0">[B, H] initial hidden state, or null for zeros</param>
     /// <param name="c0">[B, H] initial cell state, or null for zeros</param>
+    /// <param name="mask">[T, B] time-major, 0 marks padded steps (state carried over), or null</param>
     public static LstmOutputs Forward(Tape tape, Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias,
         Tensor? h0 = null, Tensor? c0 = null, int cellActivation = ActivationCode.Tanh,
-        int recurrentActivation = ActivationCode.Sigmoid, string name = "lstm")
+        int recurrentActivation = ActivationCode.Sigmoid, string name = "lstm", Tensor? mask = null)
     {
         ShapeUtil.ExpectRank(name, "input", x.Shape, 3, "[time, batch, features]");
         int steps = x.Shape[0], batch = x.Shape[1], inputs = x.Shape[2];
@@ -41,6 +42,13 @@ public static class LstmSequenceOp
             ShapeUtil.Expect(name, "initial hidden state", h0.Shape, [batch, hidden]);
         if (c0 is not null)
             ShapeUtil.Expect(name, "initial cell state", c0.Shape, [batch, hidden]);
+        if (mask is not null)
+            ShapeUtil.Expect(name, "mask (time-major)", mask.Shape, [steps, batch]);
+        var args = new LstmStepArgs
+        {
+            Batch = batch, Hidden = hidden, CellActivation = cellActivation, RecurrentActivation = recurrentActivation,
+            HasBias = bias is null ? 0 : 1, HasMask = mask is null ? 0 : 1,
+        };
 
         var device = tape.Device;
         long gatesLen = (long)steps * batch * 4 * hidden, stateLen = (long)(steps + 1) * batch * hidden, bh = (long)batch * hidden;
@@ -64,8 +72,8 @@ public static class LstmSequenceOp
             Gemm.Run(device, name, Rows(hRows, t * batch, batch), u,
                 new MatrixView(gatesT, batch, 4 * hidden, 4 * hidden, 1), 1f, 1f);
             device.CountLaunch("LstmForward");
-            device.Kernels.LstmForward(threads, threads, batch, hidden, cellActivation, recurrentActivation,
-                bias is null ? 0 : 1, gatesT, (bias ?? gates).View, c.View.SubView(t * bh, bh), c.View.SubView((t + 1) * bh, bh), h.View.SubView((t + 1) * bh, bh));
+            device.Kernels.LstmForward(threads, threads, args, gatesT, (bias ?? gates).View, MaskRow(mask, gates, t, batch),
+                h.View.SubView(t * bh, bh), c.View.SubView(t * bh, bh), c.View.SubView((t + 1) * bh, bh), h.View.SubView((t + 1) * bh, bh));
         }
 
         bool needsGrad = x.RequiresGrad || kernel.RequiresGrad || recurrentKernel.RequiresGrad || (bias?.RequiresGrad ?? false)
@@ -76,13 +84,12 @@ public static class LstmSequenceOp
             tape.Own(c.Slice(steps * bh, [batch, hidden], name + ".final_c")));
         outputs.Sequence.RequiresGrad = outputs.FinalHidden.RequiresGrad = outputs.FinalCell.RequiresGrad = needsGrad;
 
-        tape.Record(name, () => Backward(tape, x, kernel, recurrentKernel, bias, h0, c0, cellActivation,
-            recurrentActivation, name, gates, h, c, outputs));
+        tape.Record(name, () => Backward(tape, x, kernel, recurrentKernel, bias, h0, c0, args, mask, name, gates, h, c, outputs));
         return outputs;
     }
 
     private static void Backward(Tape tape, Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias,
-        Tensor? h0, Tensor? c0, int cellActivation, int recurrentActivation, string name,
+        Tensor? h0, Tensor? c0, LstmStepArgs args, Tensor? mask, string name,
         Tensor gates, Tensor h, Tensor c, LstmOutputs outputs)
     {
         var (sequence, finalH, finalC) = outputs;
@@ -104,6 +111,9 @@ public static class LstmSequenceOp
         var u = MatrixView.Of(recurrentKernel, hidden, 4 * hidden);
         bool needH0 = h0?.RequiresGrad ?? false;
         int hasSeqGrad = sequence.GradValid ? 1 : 0;
+        args.HasOutputGrad = hasSeqGrad;
+        // With a mask the pointwise kernel leaves the pass-through part of dh in place for the GEMM to add to.
+        float recurrentBeta = mask is null ? 0f : 1f;
         int threads = device.Threads(bh);
         for (int t = steps - 1; t >= 0; t--)
         {
@@ -111,11 +121,11 @@ public static class LstmSequenceOp
             var dGatesT = dGates.SubView(t * batch * 4L * hidden, batch * 4L * hidden);
             var dhOut = hasSeqGrad != 0 ? sequence.Grad!.View.SubView(t * bh, bh) : dh;
             device.CountLaunch("LstmBackward");
-            device.Kernels.LstmBackward(threads, threads, batch, hidden, cellActivation, recurrentActivation, hasSeqGrad,
-                gatesT, c.View.SubView(t * bh, bh), c.View.SubView((t + 1) * bh, bh), dhOut, dh, dc, dGatesT);
-            if (t > 0 || needH0) // dh_{t} = dGates_t U^T
+            device.Kernels.LstmBackward(threads, threads, args, gatesT, MaskRow(mask, gates, t, batch),
+                c.View.SubView(t * bh, bh), c.View.SubView((t + 1) * bh, bh), dhOut, dh, dc, dGatesT);
+            if (t > 0 || needH0) // dh_{t} = dGates_t U^T (+ what masked rows pass straight through)
                 Gemm.Run(device, op, new MatrixView(dGatesT, batch, 4 * hidden, 4 * hidden, 1), u.T,
-                    new MatrixView(dh, batch, hidden, hidden, 1));
+                    new MatrixView(dh, batch, hidden, hidden, 1), 1f, recurrentBeta);
         }
 
         var dG = new MatrixView(dGates, steps * batch, 4 * hidden, 4 * hidden, 1);    // [T*B, 4H]
@@ -151,6 +161,10 @@ public static class LstmSequenceOp
             Elementwise.Axpby(device, 1f, dc, beta, gc0.View);
         }
     }
+
+    /// <summary>Row t of a [T, B] mask, or any view when there is none (the kernel then never reads it).</summary>
+    private static ILGPU.ArrayView<float> MaskRow(Tensor? mask, Tensor fallback, int t, int batch) =>
+        mask is null ? fallback.View : mask.View.SubView((long)t * batch, batch);
 
     private static MatrixView Rows(MatrixView m, int first, int count) =>
         new(m.View.SubView((long)first * m.RowStride, (long)count * m.RowStride), count, m.Cols, m.RowStride, m.ColStride);

@@ -69,6 +69,58 @@ public abstract class LstmSequenceOpTests(DeviceFixture fixture)
     }
 
     [SkippableFact]
+    public void MaskedStepsCarryStateAndPassGradientsThrough()
+    {
+        var device = fixture.Device;
+        int steps = 6, batch = 3, inputs = 4, hidden = 5, g4 = 4 * hidden;
+        var x = TestData.Uniform(71, steps * batch * inputs);
+        var w = TestData.Uniform(72, inputs * g4, 0.5f);
+        var u = TestData.Uniform(73, hidden * g4, 0.5f);
+        var b = TestData.Uniform(74, g4, 0.5f);
+        var h0 = TestData.Uniform(75, batch * hidden, 0.5f);
+        var c0 = TestData.Uniform(76, batch * hidden, 0.5f);
+        // [T, B]: row 0 full length, row 1 padded after 4 steps, row 2 with a hole and a padded tail.
+        var mask = new float[steps * batch];
+        for (int t = 0; t < steps; t++)
+        {
+            mask[t * batch] = 1;
+            mask[t * batch + 1] = t < 4 ? 1 : 0;
+            mask[t * batch + 2] = t is 1 or 5 ? 0 : 1;
+        }
+        var rS = TestData.Uniform(77, steps * batch * hidden);
+        var rH = TestData.Uniform(78, batch * hidden);
+
+        using var tape = new Tape(device);
+        using var tx = Param(device, x, [steps, batch, inputs], "x");
+        using var tw = Param(device, w, [inputs, g4], "kernel");
+        using var tu = Param(device, u, [hidden, g4], "recurrent_kernel");
+        using var tb = Param(device, b, [g4], "bias");
+        using var th0 = Param(device, h0, [batch, hidden], "h0");
+        using var tc0 = Param(device, c0, [batch, hidden], "c0");
+        using var tm = Tensor.FromArray(device, mask, [steps, batch], "mask");
+        var outputs = LstmSequenceOp.Forward(tape, tx, tw, tu, tb, th0, tc0, mask: tm);
+        var d = new[] { x, w, u, b, h0, c0 }.Select(TestData.ToDouble).ToArray();
+        var dm = TestData.ToDouble(mask);
+        RefLstm.Result Ref() => RefLstm.Forward(steps, batch, inputs, hidden, d[0], d[1], d[2], d[3], d[4], d[5], mask: dm);
+        var expected = Ref();
+        Compare.Close("masked sequence", expected.Sequence, outputs.Sequence.ToArray());
+        Compare.Close("masked final h", expected.FinalH, outputs.FinalHidden.ToArray());
+
+        using var seedS = Tensor.FromArray(device, rS, outputs.Sequence.Shape);
+        using var seedH = Tensor.FromArray(device, rH, outputs.FinalHidden.Shape);
+        tape.Backward((outputs.Sequence, seedS), (outputs.FinalHidden, seedH));
+        double Loss()
+        {
+            var r = Ref();
+            return r.Sequence.Select((v, i) => v * rS[i]).Sum() + r.FinalH.Select((v, i) => v * rH[i]).Sum();
+        }
+        var tensors = new[] { tx, tw, tu, tb, th0, tc0 };
+        for (int k = 0; k < tensors.Length; k++)
+            GradCheck.AgainstFiniteDifferences("masked " + tensors[k].Name, d[k], tensors[k].Grad!.ToArray(), Loss);
+        tape.Reset();
+    }
+
+    [SkippableFact]
     public void WithoutInitialStateStartsFromZeros()
     {
         var device = fixture.Device;

@@ -9,7 +9,7 @@ public static class RefLstm
 
     public static Result Forward(int steps, int batch, int inputs, int hidden,
         double[] x, double[] w, double[] u, double[] b, double[] h0, double[] c0,
-        int cellAct = ActivationCode.Tanh, int recAct = ActivationCode.Sigmoid)
+        int cellAct = ActivationCode.Tanh, int recAct = ActivationCode.Sigmoid, double[]? mask = null)
     {
         var h = (double[])h0.Clone();
         var c = (double[])c0.Clone();
@@ -20,6 +20,11 @@ public static class RefLstm
             var hNext = new double[batch * hidden];
             for (int bi = 0; bi < batch; bi++)
             {
+                if (mask is not null && mask[t * batch + bi] == 0)
+                {
+                    Array.Copy(h, bi * hidden, hNext, bi * hidden, hidden); // padded step: state carried over
+                    continue;
+                }
                 for (int g = 0; g < 4 * hidden; g++)
                 {
                     double s = b[g];
