@@ -73,4 +73,31 @@ public static class ElementwiseKernels
             dst[d] = beta == 0f ? src[e] : src[e] + beta * dst[d];
         }
     }
+
+    /// <summary>mask = x != 0 ? 1 : 0: padding masks from token ids (Keras Embedding mask_zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void NonZeroMask(Index1D index, int launched, int count, ArrayView<float> x, ArrayView<float> mask)
+    {
+        for (int e = index; e < count; e += launched)
+            mask[e] = x[e] != 0f ? 1f : 0f;
+    }
+
+    /// <summary>
+    /// dst[r, dstOffset + c] = src[r, srcOffset + c] (+ beta * dst) for c &lt; cols: one kernel for
+    /// concatenating along the last axis and for splitting its gradient back.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void CopyColumns(Index1D index, int launched, int rows, int cols, int srcStride, int srcOffset,
+        int dstStride, int dstOffset, float beta, ArrayView<float> src, ArrayView<float> dst)
+    {
+        int total = rows * cols;
+        for (int e = index; e < total; e += launched)
+        {
+            int r = e / cols;
+            int c = e - r * cols;
+            long s = (long)r * srcStride + srcOffset + c;
+            long d = (long)r * dstStride + dstOffset + c;
+            dst[d] = beta == 0f ? src[s] : src[s] + beta * dst[d];
+        }
+    }
 }

@@ -56,6 +56,12 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
     private Action<Index1D, int, int, int, int, float, View, View, View>? _metricPartials;
     public Action<Index1D, int, int, int, int, float, View, View, View> MetricPartials => Auto(ref _metricPartials, MetricKernels.MetricPartials);
 
+    private Action<Index1D, int, int, View, View>? _nonZeroMask;
+    public Action<Index1D, int, int, View, View> NonZeroMask => Auto(ref _nonZeroMask, ElementwiseKernels.NonZeroMask);
+
+    private Action<Index1D, int, int, int, int, int, int, int, float, View, View>? _copyColumns;
+    public Action<Index1D, int, int, int, int, int, int, int, float, View, View> CopyColumns => Auto(ref _copyColumns, ElementwiseKernels.CopyColumns);
+
     private Action<Index1D, int, int, float, View>? _fill;
     public Action<Index1D, int, int, float, View> Fill => Auto(ref _fill, ElementwiseKernels.Fill);
 

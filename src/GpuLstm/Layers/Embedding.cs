@@ -51,8 +51,23 @@ public sealed class Embedding : Layer
         ["input_dim"] = InputDim, ["output_dim"] = OutputDim, ["mask_zero"] = MaskZero,
     };
 
-    protected internal override Tensor Forward(LayerContext context, Tensor x) =>
-        EmbeddingOp.Forward(context.Tape, x, Weight("embeddings"), Name!);
+    protected internal override Tensor Forward(LayerContext context, Tensor x)
+    {
+        if (MaskZero)
+            context.Mask = EmbeddingOp.PaddingMask(context.Tape, x);
+        return EmbeddingOp.Forward(context.Tape, x, Weight("embeddings"), Name!);
+    }
+
+    /// <summary>Throws naming the first token id that is not an integer in [0, inputDim): checked on the host before upload.</summary>
+    internal void CheckTokens(ReadOnlySpan<float> ids, string what)
+    {
+        for (int i = 0; i < ids.Length; i++)
+        {
+            float id = ids[i];
+            if (!(id >= 0 && id < InputDim) || id != MathF.Floor(id))
+                throw new ArgumentException($"{what}: {Name} (Embedding) needs integer token ids in [0, {InputDim}); element {i} is {id}.");
+        }
+    }
 
     private float[] Uniform(Random rng)
     {

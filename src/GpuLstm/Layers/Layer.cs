@@ -64,7 +64,7 @@ public abstract class Layer
         InputShape = inputShape.ToArray();
     }
 
-    internal void Bind(ParameterSet parameters)
+    internal virtual void Bind(ParameterSet parameters)
     {
         _weights.Clear();
         foreach (var spec in WeightSpecs(InputShape!))

@@ -21,6 +21,9 @@ internal static class LayerFactory
             "Dropout" => new Dropout(config.GetProperty("rate").GetSingle(), name),
             "Embedding" => new Embedding(I("input_dim"), I("output_dim"), B("mask_zero", false), name,
                 inputShape is { Count: 1 } e ? e[0] : null),
+            "Bidirectional" => new Bidirectional((Lstm)Create("LSTM", name, config.GetProperty("layer"), null),
+                S("merge_mode", "concat"), name, inputShape is { Count: 2 } b ? (b[0], b[1]) : null),
+            "TimeDistributed" => new TimeDistributed(Create(S("layer_class", "Dense"), name, config.GetProperty("layer"), null), name),
             _ => throw new InvalidDataException($"saved layer '{name}' has unknown class '{className}'."),
         };
     }

@@ -62,6 +62,10 @@ public sealed class Lstm : Layer
             yield return new WeightSpec("bias", [gates], _ => Initializers.LstmBias(Units, UnitForgetBias));
     }
 
+    /// <summary>A copy with the same settings reading in the given direction (Bidirectional's two halves).</summary>
+    internal Lstm WithDirection(bool goBackwards) => new(Units, Activations.Name(CellActivation),
+        Activations.Name(RecurrentActivation), UseBias, UnitForgetBias, returnSequences: ReturnSequences, goBackwards: goBackwards);
+
     protected internal override Dictionary<string, object?> Config() => new()
     {
         ["units"] = Units, ["activation"] = Activations.Name(CellActivation),
@@ -76,7 +80,8 @@ public sealed class Lstm : Layer
     /// Runs the layer with optional initial states h0, c0 [B, units] (an encoder's final states, say).
     /// Output is [B, T, units] with returnSequences (in processing order, so reversed with goBackwards), else [B, units].
     /// </summary>
-    public LstmLayerOutputs Call(LayerContext context, Tensor x, Tensor? h0 = null, Tensor? c0 = null)
+    /// <param name="restoreTimeOrder">With goBackwards and returnSequences, put the outputs back in input time order (Bidirectional).</param>
+    public LstmLayerOutputs Call(LayerContext context, Tensor x, Tensor? h0 = null, Tensor? c0 = null, bool restoreTimeOrder = false)
     {
         ShapeUtil.ExpectRank(Name!, "input", x.Shape, 3, "[batch, time, features]");
         var tape = context.Tape;
@@ -84,15 +89,20 @@ public sealed class Lstm : Layer
         if (Stateful && h0 is null && c0 is null)
             (h0, c0) = CarriedState(tape.Device, batch);
         var timeMajor = SwapAxesOp.Forward(tape, x, GoBackwards ? 1 : -1);            // [T, B, F]
+        var mask = context.Mask is { } m ? SwapAxesOp.Forward(tape, m, GoBackwards ? 1 : -1) : null; // [T, B]
         var result = LstmSequenceOp.Forward(tape, timeMajor, Weight("kernel"), Weight("recurrent_kernel"),
-            UseBias ? Weight("bias") : null, h0, c0, CellActivation, RecurrentActivation, Name!);
+            UseBias ? Weight("bias") : null, h0, c0, CellActivation, RecurrentActivation, Name!, mask);
+        if (!ReturnSequences)
+            context.Mask = null; // the time axis, and with it the mask, ends here
         if (Stateful)
         {
             // Truncated BPTT: the next batch starts from these values, without a gradient path back.
             Elementwise.CopyInto(result.FinalHidden, _stateH!);
             Elementwise.CopyInto(result.FinalCell, _stateC!);
         }
-        var output = ReturnSequences ? SwapAxesOp.Forward(tape, result.Sequence) : result.FinalHidden;
+        var output = ReturnSequences
+            ? SwapAxesOp.Forward(tape, result.Sequence, GoBackwards && restoreTimeOrder ? 0 : -1)   // [B, T, H]
+            : result.FinalHidden;
         return new LstmLayerOutputs(output, result.FinalHidden, result.FinalCell);
     }
 

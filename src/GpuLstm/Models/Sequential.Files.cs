@@ -99,7 +99,7 @@ public sealed partial class Sequential
             foreach (var layer in root.GetProperty("layers").EnumerateArray())
             {
                 model.Add(LayerFactory.Create(layer.GetProperty("class").GetString()!, layer.GetProperty("name").GetString()!,
-                    layer.GetProperty("config"), first && layer.GetProperty("class").GetString() is "LSTM" or "Dense" ? inputShape : null));
+                    layer.GetProperty("config"), first && layer.GetProperty("class").GetString() is "LSTM" or "Dense" or "Embedding" or "Bidirectional" ? inputShape : null));
                 first = false;
             }
             model.Build(inputShape);

@@ -27,29 +27,27 @@ public sealed partial class Sequential
         var linearSources = content.Tensors.Where(t => t.Name.EndsWith("weight", StringComparison.Ordinal)
                 && !t.Name.Contains("weight_", StringComparison.Ordinal) && t.Shape.Length == 2)
             .Select(t => t.Name[..^"weight".Length]).ToList();
-        var lstms = _layers.OfType<Lstm>().ToList();
-        var denses = _layers.OfType<Dense>().ToList();
-        if (lstmSources.Count != lstms.Count || linearSources.Count != denses.Count)
+        // A PyTorch layer l is one LSTM, or both directions of a Bidirectional (the "_reverse" tensors).
+        var stacks = _layers.Where(l => l is Lstm or Bidirectional).ToList();
+        var denses = _layers.OfType<Dense>().Concat(_layers.OfType<TimeDistributed>().Select(t => t.Layer).OfType<Dense>()).ToList();
+        if (lstmSources.Count != stacks.Count || linearSources.Count != denses.Count)
             throw new InvalidDataException(
                 $"LoadPyTorchStateDict: {file} has {lstmSources.Count} LSTM layer(s) and {linearSources.Count} Linear layer(s); " +
-                $"{Name} has {lstms.Count} LSTM and {denses.Count} Dense layer(s).");
+                $"{Name} has {stacks.Count} LSTM/Bidirectional and {denses.Count} Dense layer(s).");
 
         // Convert and check everything first: nothing is written unless the whole file fits.
         var updates = new List<(Tensor Target, float[] Values)>();
-        for (int i = 0; i < lstms.Count; i++)
+        for (int i = 0; i < stacks.Count; i++)
         {
             var (prefix, k) = lstmSources[i];
-            var layer = lstms[i];
-            int units = layer.Units, inputs = layer.InputShape![^1];
-            var wih = Expect(content, $"{prefix}weight_ih_l{k}", [4 * units, inputs], file, layer);
-            var whh = Expect(content, $"{prefix}weight_hh_l{k}", [4 * units, units], file, layer);
-            updates.Add((Parameters!["" + layer.Name + "/kernel"], LstmGateOrder.FromPyTorchWeight(wih, 4 * units, inputs)));
-            updates.Add((Parameters[layer.Name + "/recurrent_kernel"], LstmGateOrder.FromPyTorchWeight(whh, 4 * units, units)));
-            if (layer.UseBias)
+            if (stacks[i] is Bidirectional bidirectional)
             {
-                var bih = Expect(content, $"{prefix}bias_ih_l{k}", [4 * units], file, layer);
-                var bhh = Expect(content, $"{prefix}bias_hh_l{k}", [4 * units], file, layer);
-                updates.Add((Parameters[layer.Name + "/bias"], bih.Zip(bhh, (a, b) => a + b).ToArray()));
+                AddLstm(content, file, bidirectional.Directions.Forward, $"{prefix}", $"_l{k}", updates);
+                AddLstm(content, file, bidirectional.Directions.Backward, $"{prefix}", $"_l{k}_reverse", updates);
+            }
+            else
+            {
+                AddLstm(content, file, (Lstm)stacks[i], prefix, $"_l{k}", updates);
             }
         }
         for (int i = 0; i < denses.Count; i++)
@@ -63,6 +61,21 @@ public sealed partial class Sequential
         }
         foreach (var (target, values) in updates)
             target.CopyFrom(values);
+    }
+
+    private void AddLstm(SafeTensorsContent content, string file, Lstm layer, string prefix, string suffix,
+        List<(Tensor Target, float[] Values)> updates)
+    {
+        int units = layer.Units, inputs = layer.InputShape![^1];
+        var wih = Expect(content, $"{prefix}weight_ih{suffix}", [4 * units, inputs], file, layer);
+        var whh = Expect(content, $"{prefix}weight_hh{suffix}", [4 * units, units], file, layer);
+        updates.Add((Parameters![layer.Name + "/kernel"], LstmGateOrder.FromPyTorchWeight(wih, 4 * units, inputs)));
+        updates.Add((Parameters[layer.Name + "/recurrent_kernel"], LstmGateOrder.FromPyTorchWeight(whh, 4 * units, units)));
+        if (!layer.UseBias)
+            return;
+        var bih = Expect(content, $"{prefix}bias_ih{suffix}", [4 * units], file, layer);
+        var bhh = Expect(content, $"{prefix}bias_hh{suffix}", [4 * units], file, layer);
+        updates.Add((Parameters[layer.Name + "/bias"], bih.Zip(bhh, (a, b) => a + b).ToArray()));
     }
 
     private static float[] Expect(SafeTensorsContent content, string name, int[] shape, string file, Layer layer)

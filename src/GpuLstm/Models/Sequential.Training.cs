@@ -1,3 +1,4 @@
+using GpuLstm.Layers;
 using GpuLstm.Losses;
 using GpuLstm.Memory;
 using GpuLstm.Models.Callbacks;
@@ -181,6 +182,8 @@ public sealed partial class Sequential
 
     private void CheckInput(HostArray x, string what)
     {
+        if (_layers.Count > 0 && _layers[0] is Embedding embedding)
+            embedding.CheckTokens(x.Data, what);
         if (InputShape is { } expected && !x.Shape[1..].SequenceEqual(expected))
             throw new ArgumentException(
                 $"{what}: {Name} expects inputs of shape {ModelSummary.FormatShape(expected)}, got {ShapeUtil.Format(x.Shape)}.");

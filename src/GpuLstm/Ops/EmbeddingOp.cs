@@ -52,4 +52,15 @@ public static class EmbeddingOp
         device.CountLaunch("ScatterAddRows");
         device.Kernels.ScatterAddRows(n, n, rows, dim, tokens.View, y.Grad!.View, gt.View);
     }
+
+    /// <summary>1 where the token id is not 0 (Keras mask_zero), same shape as the ids; carries no gradient.</summary>
+    public static Tensor PaddingMask(Tape tape, Tensor tokens)
+    {
+        var device = tape.Device;
+        var mask = tape.NewTensor(tokens.Shape, "padding_mask");
+        int n = device.Threads(tokens.Length);
+        device.CountLaunch("NonZeroMask");
+        device.Kernels.NonZeroMask(n, n, (int)tokens.Length, tokens.View, mask.View);
+        return mask;
+    }
 }
