@@ -9,15 +9,20 @@ namespace GpuLstm.Kernels;
 /// </summary>
 public static class DropoutKernels
 {
-    /// <summary>mask = keep ? 1/(1-rate) : 0 with P(keep) = 1 - rate; y = x * mask.</summary>
+    /// <summary>
+    /// mask = keep ? 1/(1-rate) : 0 with P(keep) = 1 - rate; y = x * mask. For x seen as
+    /// [outer, repeat, inner] the mask is shared along the middle axis (repeat &gt; 1): Keras's LSTM
+    /// dropout uses one mask per sample and feature for every time step.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void DropoutForward(Index1D index, int launched, int count, float rate, int seed,
+    public static void DropoutForward(Index1D index, int launched, int count, float rate, int seed, int repeat, int inner,
         ArrayView<float> x, ArrayView<float> y, ArrayView<float> mask)
     {
         float scale = 1f / (1f - rate);
         for (int e = index; e < count; e += launched)
         {
-            float m = Uniform(seed, e) >= rate ? scale : 0f;
+            int key = e / (repeat * inner) * inner + e % inner;
+            float m = Uniform(seed, key) >= rate ? scale : 0f;
             mask[e] = m;
             y[e] = x[e] * m;
         }

@@ -75,6 +75,15 @@ public static class OptimizerKernels
         scale[0] = norm > maxNorm ? maxNorm / norm : 1f;
     }
 
+    /// <summary>x *= scale[0]: applies a per-tensor clip factor computed on the device (Keras clipnorm).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ScaleByDeviceScalar(Index1D index, int launched, int count, ArrayView<float> scale, ArrayView<float> x)
+    {
+        float s = scale[0];
+        for (int e = index; e < count; e += launched)
+            x[e] *= s;
+    }
+
     private static float Clip(float g, float clipValue) =>
         clipValue > 0f ? Act.Clamp(g, -clipValue, clipValue) : g;
 }

@@ -41,8 +41,8 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
     private Action<Index1D, int, int, float, float, View, View>? _axpby;
     public Action<Index1D, int, int, float, float, View, View> Axpby => Auto(ref _axpby, ElementwiseKernels.Axpby);
 
-    private Action<Index1D, int, int, float, int, View, View, View>? _dropoutForward;
-    public Action<Index1D, int, int, float, int, View, View, View> DropoutForward => Auto(ref _dropoutForward, DropoutKernels.DropoutForward);
+    private Action<Index1D, int, int, float, int, int, int, View, View, View>? _dropoutForward;
+    public Action<Index1D, int, int, float, int, int, int, View, View, View> DropoutForward => Auto(ref _dropoutForward, DropoutKernels.DropoutForward);
 
     private Action<Index1D, int, int, float, View, View, View>? _multiply;
     public Action<Index1D, int, int, float, View, View, View> Multiply => Auto(ref _multiply, DropoutKernels.Multiply);
@@ -61,6 +61,9 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
 
     private Action<Index1D, int, int, int, int, int, int, int, float, View, View>? _copyColumns;
     public Action<Index1D, int, int, int, int, int, int, int, float, View, View> CopyColumns => Auto(ref _copyColumns, ElementwiseKernels.CopyColumns);
+
+    private Action<Index1D, int, int, View, View>? _scaleByDeviceScalar;
+    public Action<Index1D, int, int, View, View> ScaleByDeviceScalar => Auto(ref _scaleByDeviceScalar, OptimizerKernels.ScaleByDeviceScalar);
 
     private Action<Index1D, int, int, float, View>? _fill;
     public Action<Index1D, int, int, float, View> Fill => Auto(ref _fill, ElementwiseKernels.Fill);

@@ -14,7 +14,7 @@ internal static class LayerFactory
         return className switch
         {
             "LSTM" => new Lstm(I("units"), S("activation", "tanh"), S("recurrent_activation", "sigmoid"), B("use_bias", true),
-                B("unit_forget_bias", true), returnSequences: B("return_sequences", false), goBackwards: B("go_backwards", false),
+                B("unit_forget_bias", true), config.TryGetProperty("dropout", out var d) ? d.GetSingle() : 0f, returnSequences: B("return_sequences", false), goBackwards: B("go_backwards", false),
                 stateful: B("stateful", false), name: name,
                 inputShape: inputShape is { Count: 2 } s ? (s[0], s[1]) : null),
             "Dense" => new Dense(I("units"), S("activation", "linear"), B("use_bias", true), name, inputShape),

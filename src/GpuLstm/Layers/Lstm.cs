@@ -22,9 +22,12 @@ public sealed class Lstm : Layer
     {
         if (units <= 0)
             throw new ArgumentException($"LSTM: units must be positive, got {units}.");
-        if (dropout != 0f || recurrentDropout != 0f)
+        if (!(dropout >= 0f && dropout < 1f))
+            throw new ArgumentException($"LSTM: dropout must be in [0, 1), got {dropout}.");
+        if (recurrentDropout != 0f)
             throw new NotSupportedException(
-                "LSTM: dropout and recurrentDropout are not implemented yet; put a Dropout layer before or after the LSTM instead.");
+                "LSTM: recurrentDropout is not implemented yet (input dropout is); use dropout or a Dropout layer.");
+        Dropout = dropout;
         Units = units;
         CellActivation = Activations.Parse(activation, "LSTM");
         RecurrentActivation = Activations.Parse(recurrentActivation, "LSTM");
@@ -43,6 +46,10 @@ public sealed class Lstm : Layer
     public bool ReturnSequences { get; }
     public bool GoBackwards { get; }
     public bool Stateful { get; }
+
+    /// <summary>Fraction of input features dropped while training, one mask per sample for all time steps (Keras).</summary>
+    public float Dropout { get; }
+
     public override string KerasClassName => "LSTM";
     protected internal override string DefaultBaseName => "lstm";
 
@@ -64,14 +71,14 @@ public sealed class Lstm : Layer
 
     /// <summary>A copy with the same settings reading in the given direction (Bidirectional's two halves).</summary>
     internal Lstm WithDirection(bool goBackwards) => new(Units, Activations.Name(CellActivation),
-        Activations.Name(RecurrentActivation), UseBias, UnitForgetBias, returnSequences: ReturnSequences, goBackwards: goBackwards);
+        Activations.Name(RecurrentActivation), UseBias, UnitForgetBias, Dropout, returnSequences: ReturnSequences, goBackwards: goBackwards);
 
     protected internal override Dictionary<string, object?> Config() => new()
     {
         ["units"] = Units, ["activation"] = Activations.Name(CellActivation),
         ["recurrent_activation"] = Activations.Name(RecurrentActivation), ["use_bias"] = UseBias,
         ["unit_forget_bias"] = UnitForgetBias, ["return_sequences"] = ReturnSequences,
-        ["go_backwards"] = GoBackwards, ["stateful"] = Stateful,
+        ["go_backwards"] = GoBackwards, ["stateful"] = Stateful, ["dropout"] = Dropout,
     };
 
     protected internal override Tensor Forward(LayerContext context, Tensor x) => Call(context, x).Output;
@@ -88,6 +95,8 @@ public sealed class Lstm : Layer
         int batch = x.Shape[0];
         if (Stateful && h0 is null && c0 is null)
             (h0, c0) = CarriedState(tape.Device, batch);
+        if (context.Training && Dropout > 0f)
+            x = DropoutOp.Forward(tape, x, Dropout, context.Random.Next(), Name + ".dropout", sharedAcrossAxis1: true);
         var timeMajor = SwapAxesOp.Forward(tape, x, GoBackwards ? 1 : -1);            // [T, B, F]
         var mask = context.Mask is { } m ? SwapAxesOp.Forward(tape, m, GoBackwards ? 1 : -1) : null; // [T, B]
         var result = LstmSequenceOp.Forward(tape, timeMajor, Weight("kernel"), Weight("recurrent_kernel"),

@@ -58,6 +58,7 @@ public sealed partial class Sequential
                 ["optimizer"] = Optimizer.GetType().Name.ToLowerInvariant(),
                 ["optimizer_config"] = Optimizer.Config(),
                 ["clip_value"] = Optimizer.ClipValue,
+                ["clip_norm"] = Optimizer.ClipNorm,
                 ["global_clip_norm"] = Optimizer.GlobalClipNorm,
                 ["iterations"] = Optimizer.Iterations,
                 ["loss"] = Loss.Name,
@@ -127,6 +128,7 @@ public sealed partial class Sequential
             var other => throw new InvalidDataException($"Load: unknown optimizer '{other}' in {Path.GetFileName(path)}."),
         };
         optimizer.ClipValue = compile.GetProperty("clip_value").GetSingle();
+        optimizer.ClipNorm = compile.TryGetProperty("clip_norm", out var clipNorm) ? clipNorm.GetSingle() : 0f;
         optimizer.GlobalClipNorm = compile.GetProperty("global_clip_norm").GetSingle();
         optimizer.RestoreIterations(compile.GetProperty("iterations").GetInt64());
         foreach (var tensor in content.Tensors.Where(t => t.Name.StartsWith(OptimizerPrefix, StringComparison.Ordinal)))

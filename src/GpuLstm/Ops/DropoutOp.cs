@@ -6,7 +6,8 @@ namespace GpuLstm.Ops;
 /// <summary>Inverted dropout: zeroes elements with probability rate and scales the rest by 1/(1-rate).</summary>
 public static class DropoutOp
 {
-    public static Tensor Forward(Tape tape, Tensor x, float rate, int seed, string name = "dropout")
+    /// <param name="sharedAcrossAxis1">Use one mask for every index of axis 1 (time in [B, T, F]), as Keras's LSTM dropout does.</param>
+    public static Tensor Forward(Tape tape, Tensor x, float rate, int seed, string name = "dropout", bool sharedAcrossAxis1 = false)
     {
         if (!(rate >= 0f && rate < 1f))
             throw new ArgumentException($"{name}: rate must be in [0, 1), got {rate}.");
@@ -16,7 +17,9 @@ public static class DropoutOp
         y.RequiresGrad = x.RequiresGrad;
         int n = device.Threads(x.Length);
         device.CountLaunch("DropoutForward");
-        device.Kernels.DropoutForward(n, n, (int)x.Length, rate, seed, x.View, y.View, mask.View);
+        int repeat = sharedAcrossAxis1 && x.Rank >= 3 ? x.Shape[1] : 1;
+        int inner = sharedAcrossAxis1 && x.Rank >= 3 ? (int)(x.Length / ((long)x.Shape[0] * x.Shape[1])) : 1;
+        device.Kernels.DropoutForward(n, n, (int)x.Length, rate, seed, repeat, inner, x.View, y.View, mask.View);
         tape.Record(name, () =>
         {
             if (!y.GradValid || !x.RequiresGrad)

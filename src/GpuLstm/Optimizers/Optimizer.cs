@@ -11,7 +11,8 @@ namespace GpuLstm.Optimizers;
 public abstract class Optimizer : IDisposable
 {
     private Tensor? _gradScale;   // [1] factor applied to every gradient
-    private Tensor? _partials;    // [threads] sums of squares for the global norm
+    private Tensor? _partials;    // [threads] sums of squares for a norm
+    private Tensor? _tensorScale; // [1] clip factor of one weight (ClipNorm)
 
     protected Optimizer(float learningRate)
     {
@@ -24,6 +25,9 @@ public abstract class Optimizer : IDisposable
 
     /// <summary>Clip each gradient element to [-ClipValue, ClipValue] (0: off).</summary>
     public float ClipValue { get; set; }
+
+    /// <summary>Rescale each weight's gradient on its own when its L2 norm exceeds this (Keras clipnorm; 0: off).</summary>
+    public float ClipNorm { get; set; }
 
     /// <summary>Rescale all gradients together when their global L2 norm exceeds this (0: off).</summary>
     public float GlobalClipNorm { get; set; }
@@ -40,20 +44,42 @@ public abstract class Optimizer : IDisposable
             _gradScale = Tensor.Allocate(device, [1], "grad_scale");
             _gradScale.Fill(1f);
         }
+        if (ClipNorm > 0f)
+            ClipEachNorm(parameters, device);
         if (GlobalClipNorm > 0f)
             ComputeClipScale(parameters, device);
         Iterations++;
         Update(parameters, _gradScale);
     }
 
-    private void ComputeClipScale(ParameterSet parameters, ComputeDevice device)
+    private void ComputeClipScale(ParameterSet parameters, ComputeDevice device) =>
+        NormClipFactor(device, parameters.Grads, GlobalClipNorm, _gradScale!);
+
+    /// <summary>Per weight: factor = min(1, ClipNorm / ||g||) on the device, then g *= factor (3 launches each).</summary>
+    private void ClipEachNorm(ParameterSet parameters, ComputeDevice device)
     {
-        int threads = device.Threads(parameters.Count);
-        _partials ??= Tensor.Allocate(device, [threads], "grad_norm_partials");
+        _tensorScale ??= Tensor.Allocate(device, [1], "tensor_clip_scale");
+        foreach (var p in parameters.Parameters)
+        {
+            NormClipFactor(device, p.Grad!, ClipNorm, _tensorScale);
+            int threads = device.Threads(p.Length);
+            device.CountLaunch("ScaleByDeviceScalar");
+            device.Kernels.ScaleByDeviceScalar(threads, threads, (int)p.Length, _tensorScale.View, p.Grad!.View);
+        }
+    }
+
+    private void NormClipFactor(ComputeDevice device, Tensor grads, float maxNorm, Tensor factor)
+    {
+        int threads = device.Threads(grads.Length);
+        if (_partials is null || _partials.Length < threads)
+        {
+            _partials?.Dispose();
+            _partials = Tensor.Allocate(device, [Math.Max(threads, 64)], "grad_norm_partials");
+        }
         device.CountLaunch("SumOfSquaresPartials");
-        device.Kernels.SumOfSquaresPartials(threads, threads, (int)parameters.Count, parameters.Grads.View, _partials.View);
+        device.Kernels.SumOfSquaresPartials(threads, threads, (int)grads.Length, grads.View, _partials.View);
         device.CountLaunch("GlobalNormClipScale");
-        device.Kernels.GlobalNormClipScale(1, threads, GlobalClipNorm, _partials.View, _gradScale!.View);
+        device.Kernels.GlobalNormClipScale(1, threads, maxNorm, _partials.View, factor.View);
     }
 
     /// <summary>Applies one update to all parameters; gradScale is the [1] device factor for gradients.</summary>
@@ -85,6 +111,7 @@ public abstract class Optimizer : IDisposable
     {
         _gradScale?.Dispose();
         _partials?.Dispose();
+        _tensorScale?.Dispose();
         foreach (var t in _state.Values)
             t.Dispose();
         _state.Clear();

@@ -81,6 +81,20 @@ public abstract class OptimizerTests(DeviceFixture fixture)
     }
 
     [SkippableFact]
+    public void ClipNormRescalesEachWeightOnItsOwn()
+    {
+        var device = fixture.Device;
+        using var set = new ParameterSet(device, [("a", [3]), ("b", [2, 2])]);
+        set.Values.CopyFrom(new float[7]);
+        set.Grads.CopyFrom([3f, 4f, 0f, 0.1f, 0f, 0f, 0f]); // ||a|| = 5, ||b|| = 0.1
+        foreach (var t in set.Parameters)
+            t.GradValid = true;
+        using var sgd = new Sgd(1f) { ClipNorm = 1f };
+        sgd.Step(set);
+        Compare.Close("values", new float[] { -0.6f, -0.8f, 0f, -0.1f, 0f, 0f, 0f }, set.Values.ToArray(), 1e-6, 1e-5);
+    }
+
+    [SkippableFact]
     public void ParametersWithoutGradientAreNotMovedByStaleValues()
     {
         var device = fixture.Device;
