@@ -25,8 +25,13 @@ internal sealed unsafe class OpenBlasGemmEngine : IGemmEngine
 
     private readonly delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> _sgemm;
     private readonly delegate* unmanaged<int, void> _setThreads;
-    private readonly int _maxThreads;
-    private int _threads;
+
+    // OpenBLAS's thread count is one setting per process, shared by every device using it, so the
+    // last value set is tracked per process too: a given GEMM shape then always runs with the same
+    // thread count, which keeps results bit-identical across devices.
+    private static readonly object ThreadsLock = new();
+    private static int _threads = -1;
+    private static int _maxThreads = 1; // OpenBLAS's own default, read once
 
     private OpenBlasGemmEngine(ComputeDevice device, IntPtr handle, IntPtr sgemm)
     {
@@ -37,7 +42,11 @@ internal sealed unsafe class OpenBlasGemmEngine : IGemmEngine
             && NativeLibrary.TryGetExport(handle, "openblas_get_num_threads", out IntPtr get))
         {
             _setThreads = (delegate* unmanaged<int, void>)set;
-            _maxThreads = _threads = ((delegate* unmanaged<int>)get)();
+            lock (ThreadsLock)
+            {
+                if (_threads < 0)
+                    _maxThreads = _threads = ((delegate* unmanaged<int>)get)();
+            }
         }
     }
 
@@ -87,15 +96,16 @@ internal sealed unsafe class OpenBlasGemmEngine : IGemmEngine
 
     private void SetThreads(int threads)
     {
-        if (_setThreads == null || threads == _threads)
+        if (_setThreads == null)
             return;
-        _setThreads(threads);
-        _threads = threads;
+        lock (ThreadsLock)
+        {
+            if (threads == _threads)
+                return;
+            _setThreads(threads);
+            _threads = threads;
+        }
     }
 
-    public void Dispose()
-    {
-        SetThreads(_maxThreads);
-        _fallback.Dispose();
-    }
+    public void Dispose() => _fallback.Dispose();
 }
