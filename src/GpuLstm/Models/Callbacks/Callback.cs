@@ -21,7 +21,4 @@ public abstract class Callback
             ? v
             : throw new InvalidOperationException(
                 $"{callback}: monitor '{monitor}' is not in the logs ({string.Join(", ", logs.Keys)}); use validation data for val_ metrics.");
-
-    /// <summary>Keras's "auto" mode: accuracy-like values improve upward, losses downward.</summary>
-    protected static bool HigherIsBetter(string monitor) => monitor.Contains("acc", StringComparison.OrdinalIgnoreCase);
 }

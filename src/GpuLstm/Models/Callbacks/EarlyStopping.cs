@@ -4,8 +4,7 @@ namespace GpuLstm.Models.Callbacks;
 public sealed class EarlyStopping(string monitor = "val_loss", int patience = 0, double minDelta = 0, bool restoreBestWeights = false)
     : Callback
 {
-    private double _best;
-    private int _wait;
+    private readonly Improvement _improvement = new(monitor, minDelta);
     private float[]? _bestWeights;
 
     public string Monitor { get; } = monitor;
@@ -13,25 +12,20 @@ public sealed class EarlyStopping(string monitor = "val_loss", int patience = 0,
 
     public override void OnTrainBegin(Sequential model)
     {
-        _best = HigherIsBetter(Monitor) ? double.NegativeInfinity : double.PositiveInfinity;
-        _wait = 0;
+        _improvement.Reset();
         _bestWeights = null;
         StoppedEpoch = -1;
     }
 
     public override void OnEpochEnd(Sequential model, int epoch, IReadOnlyDictionary<string, double> logs)
     {
-        double value = Monitored(logs, Monitor, nameof(EarlyStopping));
-        bool improved = HigherIsBetter(Monitor) ? value > _best + minDelta : value < _best - minDelta;
-        if (improved)
+        if (_improvement.Update(Monitored(logs, Monitor, nameof(EarlyStopping))))
         {
-            _best = value;
-            _wait = 0;
             if (restoreBestWeights)
                 _bestWeights = model.Parameters!.Values.ToArray();
             return;
         }
-        if (++_wait < Math.Max(1, patience))
+        if (_improvement.EpochsWithout < Math.Max(1, patience))
             return;
         StoppedEpoch = epoch;
         model.StopTraining = true;

@@ -7,25 +7,18 @@ namespace GpuLstm.Models.Callbacks;
 public sealed class ModelCheckpoint(string path, string monitor = "val_loss", bool saveBestOnly = false, bool saveWeightsOnly = false)
     : Callback
 {
-    private double _best;
+    private readonly Improvement _improvement = new(monitor, 0);
 
     public string Path { get; } = path;
     public string Monitor { get; } = monitor;
     public int SavedCount { get; private set; }
 
-    public override void OnTrainBegin(Sequential model) =>
-        _best = HigherIsBetter(Monitor) ? double.NegativeInfinity : double.PositiveInfinity;
+    public override void OnTrainBegin(Sequential model) => _improvement.Reset();
 
     public override void OnEpochEnd(Sequential model, int epoch, IReadOnlyDictionary<string, double> logs)
     {
-        if (saveBestOnly)
-        {
-            double value = Monitored(logs, Monitor, nameof(ModelCheckpoint));
-            bool improved = HigherIsBetter(Monitor) ? value > _best : value < _best;
-            if (!improved)
-                return;
-            _best = value;
-        }
+        if (saveBestOnly && !_improvement.Update(Monitored(logs, Monitor, nameof(ModelCheckpoint))))
+            return;
         string file = Path.Replace("{epoch}", (epoch + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         if (saveWeightsOnly)
             model.SaveWeights(file);

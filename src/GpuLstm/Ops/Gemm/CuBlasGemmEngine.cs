@@ -11,21 +11,16 @@ namespace GpuLstm.Ops;
 /// CUDA GEMM through cuBLAS (ILGPU.Algorithms' binding). Row-major C = A B is column-major
 /// C^T = B^T A^T, so A and B swap places in the call. Non-BLAS layouts use the ILGPU kernel.
 /// </summary>
-internal sealed class CuBlasGemmEngine : IGemmEngine
+internal sealed class CuBlasGemmEngine : BlasGemmEngine
 {
     private static readonly object ResolverLock = new();
     private static bool _resolverSet;
 
     private readonly CuBlas _blas;
-    private readonly IlgpuGemmEngine _fallback;
 
-    private CuBlasGemmEngine(ComputeDevice device, CuBlas blas)
-    {
-        _blas = blas;
-        _fallback = new IlgpuGemmEngine(device, tiled: true);
-    }
+    private CuBlasGemmEngine(ComputeDevice device, CuBlas blas) : base(new IlgpuGemmEngine(device, tiled: true)) => _blas = blas;
 
-    public string Name => "cublas";
+    public override string Name => "cublas";
 
     /// <summary>cuBLAS for a CUDA device when the library loads; null otherwise (the caller falls back).</summary>
     public static CuBlasGemmEngine? TryCreate(ComputeDevice device)
@@ -45,18 +40,10 @@ internal sealed class CuBlasGemmEngine : IGemmEngine
         }
     }
 
-    public void Run(in GemmArgs args, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c)
-    {
-        var layout = BlasOperand.From(args);
-        if (layout is null)
-        {
-            _fallback.Run(args, a, b, c);
-            return;
-        }
-        var (la, lb) = layout.Value;
+    protected override void RunBlas(in GemmArgs args, BlasOperand la, BlasOperand lb,
+        ArrayView<float> a, ArrayView<float> b, ArrayView<float> c) =>
         _blas.Gemm(Op(lb), Op(la), args.N, args.M, args.K, args.Alpha,
             b, lb.LeadingDimension, a, la.LeadingDimension, args.Beta, c, args.CRowStride);
-    }
 
     private static CuBlasOperation Op(BlasOperand o) => o.Transposed ? CuBlasOperation.Transpose : CuBlasOperation.NonTranspose;
 
@@ -114,9 +101,9 @@ internal sealed class CuBlasGemmEngine : IGemmEngine
         }
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
         _blas.Dispose();
-        _fallback.Dispose();
+        base.Dispose();
     }
 }

@@ -10,13 +10,12 @@ namespace GpuLstm.Ops;
 /// CPU-accelerator GEMM through OpenBLAS's cblas_sgemm on the buffers' host memory. CPU accelerator
 /// views are plain host memory, so BLAS reads and writes them in place.
 /// </summary>
-internal sealed unsafe class OpenBlasGemmEngine : IGemmEngine
+internal sealed unsafe class OpenBlasGemmEngine : BlasGemmEngine
 {
     private const int RowMajor = 101, NoTrans = 111, Trans = 112;
     private static readonly string[] LibraryNames = ["libopenblas.so.0", "libopenblas.so", "openblas"];
 
     private readonly ComputeDevice _device;
-    private readonly IlgpuGemmEngine _fallback;
     /// <summary>
     /// Multiply-adds below which one OpenBLAS thread beats several: waking (and afterwards spinning)
     /// BLAS threads costs more than the small per-time-step GEMMs of an LSTM (measured here).
@@ -34,9 +33,9 @@ internal sealed unsafe class OpenBlasGemmEngine : IGemmEngine
     private static int _maxThreads = 1; // OpenBLAS's own default, read once
 
     private OpenBlasGemmEngine(ComputeDevice device, IntPtr handle, IntPtr sgemm)
+        : base(new IlgpuGemmEngine(device, tiled: false))
     {
         _device = device;
-        _fallback = new IlgpuGemmEngine(device, tiled: false);
         _sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)sgemm;
         if (NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out IntPtr set)
             && NativeLibrary.TryGetExport(handle, "openblas_get_num_threads", out IntPtr get))
@@ -50,7 +49,7 @@ internal sealed unsafe class OpenBlasGemmEngine : IGemmEngine
         }
     }
 
-    public string Name => "openblas";
+    public override string Name => "openblas";
 
     /// <summary>Loads OpenBLAS if installed (Debian: libopenblas0-pthread); null otherwise.</summary>
     public static OpenBlasGemmEngine? TryCreate(ComputeDevice device)
@@ -75,17 +74,11 @@ internal sealed unsafe class OpenBlasGemmEngine : IGemmEngine
         return false;
     }
 
-    public void Run(in GemmArgs args, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c)
+    protected override void RunBlas(in GemmArgs args, BlasOperand la, BlasOperand lb,
+        ArrayView<float> a, ArrayView<float> b, ArrayView<float> c)
     {
-        var layout = BlasOperand.From(args);
-        if (layout is null)
-        {
-            _fallback.Run(args, a, b, c);
-            return;
-        }
         // Earlier kernels on the CPU accelerator must have finished writing the operands.
         _device.Accelerator.DefaultStream.Synchronize();
-        var (la, lb) = layout.Value;
         SetThreads((long)args.M * args.N * args.K < SingleThreadWork ? 1 : _maxThreads);
         _sgemm(RowMajor, la.Transposed ? Trans : NoTrans, lb.Transposed ? Trans : NoTrans,
             args.M, args.N, args.K, args.Alpha,
@@ -107,5 +100,4 @@ internal sealed unsafe class OpenBlasGemmEngine : IGemmEngine
         }
     }
 
-    public void Dispose() => _fallback.Dispose();
 }
