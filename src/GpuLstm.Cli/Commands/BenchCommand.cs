@@ -29,42 +29,24 @@ public static class BenchCommand
     public sealed record Result(string Name, int Batch, int Steps, int Inputs, int Hidden, double MsPerStep,
         double MsMean, int TimedSteps, double LaunchesPerStep, double AllocationsPerStep, double TransfersPerStep, double MemoryHighWaterMb);
 
-    public static int Run(string[] args)
+    public static int Run(string[] argv)
     {
-        var shapes = BenchShape.All.ToList();
-        int? steps = null;
-        int warmup = 3;
-        string? json = null;
-        bool profile = false;
-        for (int i = 0; i < args.Length; i++)
+        var args = new CliArgs(argv, ["--shapes", "--steps", "--warmup", "--json"], ["--profile"], "bench");
+        if (args.Help)
         {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-            switch (args[i])
-            {
-                case "--help" or "-h":
-                    Console.WriteLine(Usage);
-                    return 0;
-                case "--shapes":
-                    var keys = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                    shapes = keys.Select(k => BenchShape.All.FirstOrDefault(s => s.Key == k)
-                        ?? throw new ArgumentException($"unknown shape '{k}'; expected small or large.")).ToList();
-                    break;
-                case "--steps":
-                    steps = PositiveInt(Next(), "--steps");
-                    break;
-                case "--warmup":
-                    warmup = PositiveInt(Next(), "--warmup");
-                    break;
-                case "--profile":
-                    profile = true;
-                    break;
-                case "--json":
-                    json = Next();
-                    break;
-                default:
-                    throw new ArgumentException($"unknown option '{args[i]}'. Run `gpulstm bench --help`.");
-            }
+            Console.WriteLine(Usage);
+            return 0;
         }
+        if (args.Positional.Count > 0)
+            throw new ArgumentException($"bench takes options only, got '{args.Positional[0]}'.");
+        var shapes = (args.Text("--shapes") ?? "small,large")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(k => BenchShape.All.FirstOrDefault(s => s.Key == k)
+                ?? throw new ArgumentException($"unknown shape '{k}'; expected small or large.")).ToList();
+        int? steps = args.Text("--steps") is null ? null : args.Int("--steps", 1);
+        int warmup = args.Int("--warmup", 3);
+        string? json = args.Text("--json");
+        bool profile = args.Flag("--profile");
 
         using var device = ComputeDevice.Create();
         Console.WriteLine($"Device: {device}   GEMM: {device.GemmEngineName}   {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -157,8 +139,4 @@ public static class BenchCommand
         Console.WriteLine($"Wrote {path}");
     }
 
-    private static int PositiveInt(string text, string option) =>
-        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0
-            ? n
-            : throw new ArgumentException($"{option} needs a positive whole number, got '{text}'.");
 }
