@@ -12,10 +12,12 @@ public static class Program
           train     train a forecasting LSTM on the built-in CO2 record (or --data/--column) and
                     report its test error next to seasonal-naive and persistence baselines
           predict   forecast the next values with a model written by `train`
+          example   run a real sequence task (forecast, ...) next to its baseline
           summary   print the Keras-style summary of a saved model
           devices   list the accelerators ILGPU sees and which one GpuLstm would choose
           kernels   compile every kernel to PTX (sm_90) and OpenCL C; assemble with ptxas
           bench     time one LSTM training step and count launches, allocations, transfers
+          data      list the downloadable data sets, or fetch and verify them (`data fetch all`)
 
         Environment:
           GPULSTM_DEVICE=cuda|opencl|cpu   force a device kind (default: CUDA, else OpenCL, else CPU)
@@ -39,10 +41,12 @@ public static class Program
             {
                 "train" => TrainCommand.Run(rest),
                 "predict" => PredictCommand.Run(rest),
+                "example" => ExampleCommand.Run(rest),
                 "summary" => SummaryCommand.Run(rest),
                 "devices" => DevicesCommand.Run(rest),
                 "kernels" => KernelsCommand.Run(rest),
                 "bench" => BenchCommand.Run(rest),
+                "data" => DataCommand.Run(rest),
                 _ => Fail($"unknown command '{args[0]}'. Run `gpulstm --help` for the list."),
             };
         }

@@ -1,16 +1,25 @@
+using System.Globalization;
+
 namespace GpuLstm.Data;
 
 /// <summary>
 /// Data sets that ship inside the library (Data/Datasets/*.csv; provenance and licenses are in
-/// Data/Datasets/ATTRIBUTION.md).
+/// Data/Datasets/ATTRIBUTION.md). Larger ones are downloaded on request: see <see cref="DataCatalog"/>.
 /// </summary>
 public static class Datasets
 {
     /// <summary>Resource file name of the Mauna Loa CO2 record.</summary>
     public const string Co2FileName = "co2-concentration.csv";
 
+    /// <summary>Resource file name of the Seattle daily weather record.</summary>
+    public const string SeattleWeatherFileName = "seattle-weather.csv";
+
+    /// <summary>The categories of <see cref="SeattleWeatherDay.Weather"/>, in the order datapackage.json lists them.</summary>
+    public static readonly IReadOnlyList<string> WeatherKinds = ["drizzle", "rain", "snow", "sun", "fog"];
+
     // Parsed once: the resource never changes, and callers get copies so they cannot alter the cache.
     private static readonly Lazy<(double[] Values, string[] Dates)> Co2Data = new(LoadCo2);
+    private static readonly Lazy<IReadOnlyList<SeattleWeatherDay>> SeattleData = new(LoadSeattleWeather);
 
     /// <summary>
     /// Monthly mean atmospheric CO2 at Mauna Loa in ppm: the "CO2" column (not seasonally adjusted)
@@ -24,6 +33,37 @@ public static class Datasets
 
     /// <summary>The "Date" column matching <see cref="Co2"/> element by element, formatted "yyyy-MM-01".</summary>
     public static IReadOnlyList<string> Co2Dates() => Array.AsReadOnly(Co2Data.Value.Dates);
+
+    /// <summary>
+    /// Daily weather at Seattle from seattle-weather.csv in vega-datasets 3.2.1 (NOAA National
+    /// Climatic Data Center, U.S. Government work): 1,461 consecutive days from 2012-01-01 to
+    /// 2015-12-31, oldest first. The list is read-only and its records are immutable.
+    /// </summary>
+    public static IReadOnlyList<SeattleWeatherDay> SeattleWeather() => SeattleData.Value;
+
+    private static IReadOnlyList<SeattleWeatherDay> LoadSeattleWeather()
+    {
+        var table = CsvTable.LoadEmbedded(SeattleWeatherFileName);
+        var dates = table.Column("date");
+        var precipitation = table.NumericColumn("precipitation");
+        var tempMax = table.NumericColumn("temp_max");
+        var tempMin = table.NumericColumn("temp_min");
+        var wind = table.NumericColumn("wind");
+        var weather = table.Column("weather");
+        var days = new SeattleWeatherDay[table.RowCount];
+        for (int i = 0; i < days.Length; i++)
+        {
+            if (!DateOnly.TryParseExact(dates[i], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+                throw new InvalidDataException($"{table.Source}: line {table.LineNumber(i)}: '{dates[i]}' is not a yyyy-MM-dd date.");
+            // Day-by-day models assume no gaps; a missing or repeated day would shift every window.
+            if (i > 0 && date != days[i - 1].Date.AddDays(1))
+                throw new InvalidDataException($"{table.Source}: line {table.LineNumber(i)}: {dates[i]} does not follow {days[i - 1].Date:yyyy-MM-dd}.");
+            if (!WeatherKinds.Contains(weather[i]))
+                throw new InvalidDataException($"{table.Source}: line {table.LineNumber(i)}: unknown weather '{weather[i]}'.");
+            days[i] = new SeattleWeatherDay(date, precipitation[i], tempMax[i], tempMin[i], wind[i], weather[i]);
+        }
+        return Array.AsReadOnly(days);
+    }
 
     private static (double[] Values, string[] Dates) LoadCo2()
     {

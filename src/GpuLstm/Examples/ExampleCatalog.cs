@@ -1,0 +1,11 @@
+namespace GpuLstm.Examples;
+
+/// <summary>The tasks `gpulstm example` knows, by name.</summary>
+public static class ExampleCatalog
+{
+    public static IReadOnlyList<IExample> All { get; } = [new ForecastExample(), new ClassifyExample(), new DigitsExample()];
+
+    public static IExample Find(string name) =>
+        All.FirstOrDefault(e => e.Name == name)
+        ?? throw new ArgumentException($"unknown example '{name}'; available: {string.Join(", ", All.Select(e => e.Name))}.");
+}
