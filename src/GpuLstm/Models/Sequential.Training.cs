@@ -67,6 +67,7 @@ public sealed partial class Sequential
         for (int epoch = 0; epoch < epochs && !StopTraining; epoch++)
         {
             progress.EpochBegin(epoch);
+            callbackList.ForEach(c => c.OnEpochBegin(this, epoch));
             if (shuffle)
             {
                 Random.Shuffle(order);
@@ -151,14 +152,18 @@ public sealed partial class Sequential
         }
     }
 
-    /// <summary>Model outputs for x [N, ...] as [N, ...outputShape] (Keras predict).</summary>
+    /// <summary>
+    /// Model outputs for x [N, ...] as [N, ...output] (Keras predict). Recurrent models accept any
+    /// number of time steps here (the output follows), e.g. one step at a time for generation.
+    /// </summary>
     public HostArray Predict(HostArray x, int batchSize = 32)
     {
-        CheckInput(x, "Predict");
-        Build(x.Shape[1..]);
-        var outputShape = OutputShape!;
-        int sampleOut = (int)ShapeUtil.Elements(outputShape);
-        var result = new float[(long)x.Count * sampleOut];
+        if (x.Count == 0)
+            throw new ArgumentException("Predict: no samples.");
+        CheckInput(x, "Predict", anyTimeSteps: true);
+        Build(InputShape is null ? x.Shape[1..] : null);
+        float[]? result = null;
+        int[] sampleShape = [];
         using (Tape.NoGrad())
         {
             for (int start = 0; start < x.Count; start += batchSize)
@@ -167,11 +172,14 @@ public sealed partial class Sequential
                 int count = Math.Min(batchSize, x.Count - start);
                 var xb = Tape.Own(Tensor.FromArray(Device, x.Data.AsSpan(start * x.SampleLength, count * x.SampleLength),
                     [count, .. x.Shape[1..]], "predict_x"));
-                Forward(xb, training: false).ToArray().CopyTo(result, (long)start * sampleOut);
+                var y = Forward(xb, training: false);
+                sampleShape = y.Shape.Skip(1).ToArray();
+                result ??= new float[x.Count * ShapeUtil.Elements(sampleShape)];
+                y.ToArray().CopyTo(result, start * ShapeUtil.Elements(sampleShape));
             }
             Tape.Reset();
         }
-        return new HostArray(result, [x.Count, .. outputShape]);
+        return new HostArray(result!, [x.Count, .. sampleShape]);
     }
 
     private void RequireCompiled(string what)
@@ -180,11 +188,14 @@ public sealed partial class Sequential
             throw new InvalidOperationException($"{what}: call Compile(optimizer, loss) first.");
     }
 
-    private void CheckInput(HostArray x, string what)
+    private void CheckInput(HostArray x, string what, bool anyTimeSteps = false)
     {
         if (_layers.Count > 0 && _layers[0] is Embedding embedding)
             embedding.CheckTokens(x.Data, what);
-        if (InputShape is { } expected && !x.Shape[1..].SequenceEqual(expected))
+        // Sequence layers' weights do not depend on the number of steps, so Predict may use another.
+        bool timeFree = anyTimeSteps && _layers.Count > 0 && _layers[0] is Lstm or Embedding or Bidirectional;
+        if (InputShape is { } expected && !(timeFree && x.Shape.Length == expected.Count + 1 && x.Shape[2..].SequenceEqual(expected.Skip(1)))
+            && !x.Shape[1..].SequenceEqual(expected))
             throw new ArgumentException(
                 $"{what}: {Name} expects inputs of shape {ModelSummary.FormatShape(expected)}, got {ShapeUtil.Format(x.Shape)}.");
     }

@@ -7,6 +7,10 @@ public abstract class Callback
     {
     }
 
+    public virtual void OnEpochBegin(Sequential model, int epoch)
+    {
+    }
+
     public virtual void OnEpochEnd(Sequential model, int epoch, IReadOnlyDictionary<string, double> logs)
     {
     }
