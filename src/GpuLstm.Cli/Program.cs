@@ -12,7 +12,7 @@ public static class Program
           train     train a forecasting LSTM on the built-in CO2 record (or --data/--column) and
                     report its test error next to seasonal-naive and persistence baselines
           predict   forecast the next values with a model written by `train`
-          example   run a real sequence task (text, forecast, classify, digits) next to its baseline
+          example   run a real sequence task (text, forecast, classify, digits, g2p) next to its baseline
           generate  sample text from the character model written by `example text`
           summary   print the Keras-style summary of a saved model
           devices   list the accelerators ILGPU sees and which one GpuLstm would choose

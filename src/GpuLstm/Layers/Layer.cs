@@ -46,6 +46,9 @@ public abstract class Layer
     /// <summary>Constructor arguments, for saving a model's architecture (Keras get_config).</summary>
     protected internal abstract Dictionary<string, object?> Config();
 
+    /// <summary>Runs this (built, bound) layer on x outside a Sequential, e.g. in an encoder–decoder.</summary>
+    public Tensor ForwardOn(LayerContext context, Tensor x) => Forward(context, x);
+
     /// <summary>Called between fits or when a stateful layer should forget its state.</summary>
     public virtual void ResetStates()
     {

@@ -1,0 +1,30 @@
+using GpuLstm.Device;
+using GpuLstm.Layers;
+using GpuLstm.Optimizers;
+
+namespace GpuLstm.Models;
+
+/// <summary>
+/// Weights for layers used outside a Sequential (an encoder–decoder, say): names and builds each
+/// layer for its input shape, puts every weight in one ParameterSet, initialises it from a seed and
+/// binds the layers to it. The caller owns (and disposes) the returned set.
+/// </summary>
+public static class LayerWeights
+{
+    public static ParameterSet Create(ComputeDevice device, int seed, params (Layer Layer, string Name, int[] InputShape)[] layers)
+    {
+        foreach (var (layer, name, inputShape) in layers)
+        {
+            layer.Name = name;
+            layer.Build(inputShape);
+        }
+        var specs = layers.SelectMany(l => l.Layer.WeightSpecs(l.InputShape).Select(w => (l.Layer, Spec: w))).ToList();
+        var parameters = new ParameterSet(device, specs.Select(s => ($"{s.Layer.Name}/{s.Spec.Name}", s.Spec.Shape)));
+        var rng = new Random(seed);
+        foreach (var (layer, spec) in specs)
+            parameters[$"{layer.Name}/{spec.Name}"].CopyFrom(spec.Initialize(rng));
+        foreach (var (layer, _, _) in layers)
+            layer.Bind(parameters);
+        return parameters;
+    }
+}
