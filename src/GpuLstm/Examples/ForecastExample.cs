@@ -101,13 +101,10 @@ public sealed class ForecastExample : IExample
         var seasonal = tmax[(testStart - Year)..(days - Year)];
         return new WeatherResult(
         [
-            new("Seattle max temp MAE (°C)", Mae(actual, predicted), Mae(actual, persistence), "persistence", false),
-            new("Seattle max temp RMSE (°C)", Rmse(actual, predicted), Rmse(actual, persistence), "persistence", false),
-            new("Seattle MAE vs seasonal naive", Mae(actual, predicted), Mae(actual, seasonal), "seasonal naive", false),
+            new("Seattle max temp MAE (°C)", ForecastErrors.Mae(actual, predicted), ForecastErrors.Mae(actual, persistence), "persistence", false),
+            new("Seattle max temp RMSE (°C)", ForecastErrors.Rmse(actual, predicted), ForecastErrors.Rmse(actual, persistence), "persistence", false),
+            new("Seattle MAE vs seasonal naive", ForecastErrors.Mae(actual, predicted), ForecastErrors.Mae(actual, seasonal), "seasonal naive", false),
         ], history["loss"][0], history["loss"][^1]);
     }
 
-    private static double Mae(double[] a, double[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Average();
-
-    private static double Rmse(double[] a, double[] b) => Math.Sqrt(a.Zip(b, (x, y) => (x - y) * (x - y)).Average());
 }

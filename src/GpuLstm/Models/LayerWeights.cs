@@ -18,12 +18,20 @@ public static class LayerWeights
             layer.Name = name;
             layer.Build(inputShape);
         }
-        var specs = layers.SelectMany(l => l.Layer.WeightSpecs(l.InputShape).Select(w => (l.Layer, Spec: w))).ToList();
+        return ForBuilt(device, seed, layers.Select(l => l.Layer).ToList());
+    }
+
+    /// <summary>The weights of already named and built layers, initialised in layer order from the seed, then bound.</summary>
+    internal static ParameterSet ForBuilt(ComputeDevice device, int seed, IReadOnlyList<Layer> layers)
+    {
+        var specs = layers.SelectMany(l => l.WeightSpecs(l.InputShape!).Select(w => (Layer: l, Spec: w))).ToList();
+        if (specs.Count == 0)
+            throw new InvalidOperationException("no layer has weights.");
         var parameters = new ParameterSet(device, specs.Select(s => ($"{s.Layer.Name}/{s.Spec.Name}", s.Spec.Shape)));
         var rng = new Random(seed);
         foreach (var (layer, spec) in specs)
             parameters[$"{layer.Name}/{spec.Name}"].CopyFrom(spec.Initialize(rng));
-        foreach (var (layer, _, _) in layers)
+        foreach (var layer in layers)
             layer.Bind(parameters);
         return parameters;
     }

@@ -95,15 +95,7 @@ public sealed partial class Sequential : IDisposable
         inputShape ??= InputShape ?? throw new InvalidOperationException(
             $"{Name}: the input shape is unknown; give the first layer an inputShape or call Build(shape).");
         InferShapes(inputShape);
-        var specs = _layers.SelectMany(l => l.WeightSpecs(l.InputShape!).Select(w => (Layer: l, Spec: w))).ToList();
-        if (specs.Count == 0)
-            throw new InvalidOperationException($"{Name}: no layer has weights.");
-        Parameters = new ParameterSet(Device, specs.Select(s => ($"{s.Layer.Name}/{s.Spec.Name}", s.Spec.Shape)));
-        var rng = new Random(Seed);
-        foreach (var (layer, spec) in specs)
-            Parameters[$"{layer.Name}/{spec.Name}"].CopyFrom(spec.Initialize(rng));
-        foreach (var layer in _layers)
-            layer.Bind(Parameters);
+        Parameters = LayerWeights.ForBuilt(Device, Seed, _layers);
     }
 
     private void InferShapes(IReadOnlyList<int> inputShape)

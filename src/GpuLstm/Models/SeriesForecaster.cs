@@ -72,8 +72,11 @@ public static class SeriesForecaster
             seasonal[i] = series[t - options.Season];
             persistence[i] = series[t - 1];
         }
-        var report = new ForecastReport(Mae(actual, forecast), Rmse(actual, forecast), Mae(actual, seasonal), Rmse(actual, seasonal),
-            Mae(actual, persistence), Rmse(actual, persistence), actual, forecast, seasonal, testStart, history,
+        var report = new ForecastReport(
+            ForecastErrors.Mae(actual, forecast), ForecastErrors.Rmse(actual, forecast),
+            ForecastErrors.Mae(actual, seasonal), ForecastErrors.Rmse(actual, seasonal),
+            ForecastErrors.Mae(actual, persistence), ForecastErrors.Rmse(actual, persistence),
+            actual, forecast, seasonal, testStart, history,
             clock.Elapsed.TotalSeconds, scale);
         return (model, report);
     }
@@ -126,7 +129,4 @@ public static class SeriesForecaster
         return variance > 0 ? Math.Sqrt(variance) : 1;
     }
 
-    private static double Mae(double[] a, double[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Average();
-
-    private static double Rmse(double[] a, double[] b) => Math.Sqrt(a.Zip(b, (x, y) => (x - y) * (x - y)).Average());
 }
