@@ -24,7 +24,11 @@ public static class DevicesCommand
             bool isChosen = d.Name == chosen.Name && d.Kind == DeviceSelector.ToKind(chosen.AcceleratorType);
             Console.WriteLine($"{(isChosen ? "*" : " ")} {d.Kind.ToString().ToLowerInvariant(),-7} {Truncate(d.Name, 44),-44} {FormatBytes(d.MemoryBytes),10} {d.WarpSize,5} {d.Multiprocessors,5}");
         }
-        Console.WriteLine($"Chosen: {DeviceSelector.ToKind(chosen.AcceleratorType)!.Value.ToString().ToLowerInvariant()} ({chosen.Name})");
+        var chosenKind = DeviceSelector.ToKind(chosen.AcceleratorType)!.Value;
+        Console.WriteLine($"Chosen: {chosenKind.ToString().ToLowerInvariant()} ({chosen.Name})");
+        if (chosenKind == DeviceKind.Cpu)
+            Console.WriteLine($"(GpuLstm runs the CPU accelerator with one simulated thread per core, {Environment.ProcessorCount} here, " +
+                "and small kernels on the calling thread; GEMMs use OpenBLAS when installed.)");
         return 0;
     }
 
