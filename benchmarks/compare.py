@@ -5,7 +5,7 @@ Steps:
   1. run the GpuLstm benchmark, by default
          dotnet run -c Release --project src/GpuLstm.Cli -- bench --json <tmp>/gpulstm.json
      from the repository root (--gpulstm-cmd replaces everything before "--json <path>",
-     e.g. --gpulstm-cmd "./gpulstm bench");
+     e.g. --gpulstm-cmd "./gpulstm bench"; --shapes K,.. is passed to both tools);
   2. run pytorch_step.py --json <tmp>/torch.json on the matching torch device
      (GpuLstm device_kind "cpu" -> torch "cpu", "cuda" -> "cuda"; --torch-device overrides)
      with --threads (default: os.cpu_count()), using a Python that can `import torch`
@@ -90,6 +90,8 @@ def render(gl, pt):
                            f"{[r['name'] for r in gl['results']]} vs {list(torch_by_name)}")
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     cudnn = f", cuDNN {pt['cudnn']}" if pt.get("cudnn") else ""
+    if pt.get("device_kind") == "cuda" and pt.get("tf32"):
+        cudnn += f", TF32 {pt['tf32']}"
     lines = [
         f"**{now}** — GpuLstm: {gl.get('device', '?')} (GEMM {gl.get('gemm', '?')}) · "
         f"PyTorch {pt.get('torch', '?')}: {pt.get('device', '?')}, "
@@ -131,6 +133,9 @@ def parse_args(argv):
                    help="torch threads (default: os.cpu_count() = %(default)s)")
     p.add_argument("--warmup", type=int, help="passed to pytorch_step.py --warmup")
     p.add_argument("--steps", type=int, help="passed to pytorch_step.py --steps")
+    p.add_argument("--shapes", help="comma-separated shape keys (small,large,xl,b8) passed to both "
+                        "as --shapes (default: each tool's default, small,large)")
+    p.add_argument("--tf32", choices=["on", "off"], help="passed to pytorch_step.py --tf32")
     p.add_argument("--python", help="Python with torch for pytorch_step.py")
     p.add_argument("--markdown", metavar="PATH", help="append the header and table to PATH")
     return p.parse_args(argv)
@@ -140,7 +145,8 @@ def compare(args):
     python = torch_python(args.python)
     with tempfile.TemporaryDirectory(prefix="gpulstm-compare-") as tmp:
         gl_json, pt_json = Path(tmp, "gpulstm.json"), Path(tmp, "torch.json")
-        gl = run_tool("GpuLstm", shlex.split(args.gpulstm_cmd) + ["--json", str(gl_json)],
+        shapes = ["--shapes", args.shapes] if args.shapes else []
+        gl = run_tool("GpuLstm", shlex.split(args.gpulstm_cmd) + shapes + ["--json", str(gl_json)],
                       gl_json)
         kind = gl.get("device_kind")
         device = args.torch_device or TORCH_DEVICE.get(kind)
@@ -149,7 +155,8 @@ def compare(args):
                                "pass --torch-device cpu|cuda")
         cmd = [python, str(TORCH_SCRIPT), "--json", str(pt_json),
                "--device", device, "--threads", str(args.threads)]
-        for flag, value in (("--warmup", args.warmup), ("--steps", args.steps)):
+        for flag, value in (("--warmup", args.warmup), ("--steps", args.steps),
+                            ("--shapes", args.shapes), ("--tf32", args.tf32)):
             if value is not None:
                 cmd += [flag, str(value)]
         pt = run_tool("PyTorch", cmd, pt_json)

@@ -8,8 +8,14 @@ Model and step (per shape B, T, I, H):
     -> loss.backward() -> torch.optim.Adam(lr=1e-3, eps=1e-7).step()
     -> zero_grad(set_to_none=True) -> loss.item()
 
-Shapes: "small" = B32_T10_I50_H128 (the founding Keras example) and
-"large" = B64_T100_I256_H256.
+Shapes: "small" = B32_T10_I50_H128 (the founding Keras example), "large" =
+B64_T100_I256_H256 (these two are the default --shapes), "xl" = B64_T100_I512_H512
+and "b8" = B8_T100_I512_H512; the same keys as `gpulstm bench --shapes`.
+
+--tf32 on|off sets torch.backends.cudnn.allow_tf32 (cuDNN's LSTM) and
+torch.backends.cuda.matmul.allow_tf32 (cuBLAS matmuls, e.g. the Linear head) both
+to True or False; without it PyTorch's defaults stand (cuDNN TF32 on, matmul off).
+The JSON records the flag ("tf32") and the values read back ("allow_tf32").
 
 Inputs and targets are generated once on the device with a fixed seed and are not
 timed. Each step reads loss.item() exactly once, mirroring GpuLstm (which reads the
@@ -30,6 +36,7 @@ import platform
 import statistics
 import sys
 import time
+import warnings
 
 import torch
 from torch import nn
@@ -37,7 +44,10 @@ from torch import nn
 SHAPES = {  # name -> (batch, time steps, inputs, hidden)
     "small": (32, 10, 50, 128),
     "large": (64, 100, 256, 256),
+    "xl": (64, 100, 512, 512),
+    "b8": (8, 100, 512, 512),
 }
+DEFAULT_SHAPES = "small,large"
 SEED = 1234
 MIN_TIMED_STEPS = 5
 
@@ -141,8 +151,12 @@ def parse_args(argv):
                         f"{MIN_TIMED_STEPS} steps)")
     p.add_argument("--seconds", type=float, default=3.0,
                    help="minimum timed seconds per shape when --steps is not given (default 3)")
-    p.add_argument("--shapes", default="small,large",
-                   help="comma-separated subset of: " + ",".join(SHAPES) + " (default: all)")
+    p.add_argument("--shapes", default=DEFAULT_SHAPES,
+                   help="comma-separated subset of: " + ",".join(SHAPES)
+                        + " (default: %(default)s)")
+    p.add_argument("--tf32", choices=["on", "off"],
+                   help="set torch.backends.cudnn.allow_tf32 and "
+                        "torch.backends.cuda.matmul.allow_tf32 (default: PyTorch's own)")
     p.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
     args = p.parse_args(argv)
     args.shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
@@ -156,8 +170,21 @@ def parse_args(argv):
     return args
 
 
+def set_tf32(mode):
+    """Applies --tf32 (None keeps PyTorch's defaults) through the legacy flags, which set
+    cuDNN's RNN and conv precision together (never mixed with the newer fp32_precision API)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch >= 2.9 warns that these flags will be deprecated
+        if mode is not None:
+            torch.backends.cudnn.allow_tf32 = mode == "on"
+            torch.backends.cuda.matmul.allow_tf32 = mode == "on"
+        return {"cudnn": bool(torch.backends.cudnn.allow_tf32),
+                "cuda_matmul": bool(torch.backends.cuda.matmul.allow_tf32)}
+
+
 def main(argv=None):
     args = parse_args(argv)
+    allow_tf32 = set_tf32(args.tf32)
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
     name = device_name(device)
@@ -170,7 +197,9 @@ def main(argv=None):
 
     print(f"PyTorch {torch.__version__} | {name} | threads {torch.get_num_threads()}"
           + (f" | cuDNN {'enabled, ' + str(cudnn) if cudnn else 'disabled'}"
-             if device.type == "cuda" else ""))
+             if device.type == "cuda" else "")
+          + f" | TF32 {args.tf32 or 'default'} (cudnn {allow_tf32['cudnn']}, "
+            f"matmul {allow_tf32['cuda_matmul']})")
     print(f"loss: BCEWithLogitsLoss; optimizer: Adam(lr=1e-3, eps=1e-7); warmup {args.warmup}; "
           "loss.item() read once per step (synchronizes on CUDA), like GpuLstm")
     header = f"{'shape':<20} {'ms/step (median)':>17} {'ms/step (mean)':>15} {'steps timed':>12}"
@@ -187,6 +216,8 @@ def main(argv=None):
             "device": name,
             "device_kind": device.type,
             "cudnn": cudnn,
+            "tf32": args.tf32 or "default",
+            "allow_tf32": allow_tf32,
             "threads": torch.get_num_threads(),
             "loss": "BCEWithLogitsLoss",
             "warmup": args.warmup,

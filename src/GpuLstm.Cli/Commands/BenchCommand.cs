@@ -17,7 +17,9 @@ public static class BenchCommand
         Usage: gpulstm bench [--shapes small,large] [--steps N] [--warmup N] [--json PATH] [--profile]
 
         Times one training step of LSTM -> Dense(1, sigmoid) -> binary cross-entropy -> Adam at
-        small = B32,T10,I50,H128 (the founding Keras example) and large = B64,T100,I256,H256.
+        small = B32,T10,I50,H128 (the founding Keras example) and large = B64,T100,I256,H256
+        (the default --shapes), or also xl = B64,T100,I512,H512 and b8 = B8,T100,I512,H512
+        (e.g. --shapes small,large,xl,b8).
         Prints ms/step (median; the mean beside it), kernel launches, device allocations and host<->device transfers per step
         (steady state, after warm-up) and the device memory high-water mark. The loss is read
         back once per step. benchmarks/compare.py runs PyTorch on the same steps beside it.
@@ -42,9 +44,9 @@ public static class BenchCommand
         var shapes = (args.Text("--shapes") ?? "small,large")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(k => BenchShape.All.FirstOrDefault(s => s.Key == k)
-                ?? throw new ArgumentException($"unknown shape '{k}'; expected small or large.")).ToList();
+                ?? throw new ArgumentException($"unknown shape '{k}'; expected one of {BenchShape.Keys}.")).ToList();
         int? steps = args.Text("--steps") is null ? null : args.Int("--steps", 1);
-        int warmup = args.Int("--warmup", 3);
+        int warmup = args.Int("--warmup", 3, min: 0);
         string? json = args.Text("--json");
         bool profile = args.Flag("--profile");
 
