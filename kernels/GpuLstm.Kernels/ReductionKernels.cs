@@ -28,6 +28,20 @@ public static class ReductionKernels
         return sum;
     }
 
+    /// <summary>
+    /// One level of a tree reduction: output[i] = input[i] + input[i + outCount] + input[i + 2 outCount] + ...
+    /// over input[0..count), in that order, for i &lt; outCount. Neighbouring work items read neighbouring
+    /// elements (coalesced on a GPU); the order depends only on count and outCount, so the bits do too.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SumStridedStage(Index1D index, int count, int outCount, ArrayView<float> input, ArrayView<float> output)
+    {
+        float sum = 0f;
+        for (int e = index; e < count; e += outCount)
+            sum += input[e];
+        output[index] = sum;
+    }
+
     /// <summary>partials[t] = sum of squares of x over the elements work item t visits (stage one of a norm).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SumOfSquaresPartials(Index1D index, int launched, int count, ArrayView<float> x, ArrayView<float> partials)

@@ -1,5 +1,4 @@
 using GpuLstm.Device;
-using ILGPU;
 
 namespace GpuLstm.Cli.Commands;
 
@@ -10,27 +9,37 @@ public static class DevicesCommand
     {
         if (args.Contains("--help") || args.Contains("-h"))
         {
-            Console.WriteLine("Usage: gpulstm devices\n\nLists name, type, memory, warp size and multiprocessors of each accelerator;\n'*' marks the one chosen (GPULSTM_DEVICE=cuda|opencl|cpu overrides).");
+            Console.WriteLine("""
+                Usage: gpulstm devices
+
+                Lists each accelerator ILGPU sees: backend, what it is (gpu/cpu), name, memory, warp size,
+                multiprocessors and the GEMM engine a GpuLstm device on it would use. '*' marks the one
+                chosen: a CUDA GPU, else an OpenCL GPU, else the CPU accelerator (an OpenCL CPU device
+                is used only when GPULSTM_DEVICE=opencl asks for it). GPULSTM_GEMM, GPULSTM_CUBLAS and
+                GPULSTM_TF32 change the GEMM column.
+                """);
             return 0;
         }
         if (args.Length > 0)
             return Program.Fail($"devices takes no arguments, got '{args[0]}'.");
-        using var context = Context.Create(b => b.Default());
+        using var context = DeviceSelector.CreateContext();
         var devices = DeviceSelector.List(context);
         var chosen = DeviceSelector.Choose(context, DeviceSelector.RequestedKind());
-        Console.WriteLine($"  {"Type",-7} {"Name",-44} {"Memory",10} {"Warp",5} {"SMs",5}");
+        var chosenKind = DeviceSelector.ToKind(chosen.AcceleratorType)!.Value;
+        Console.WriteLine($"  {"Backend",-7} {"Type",-4} {"Name",-40} {"Memory",10} {"Warp",5} {"SMs",5}  GEMM");
         foreach (var d in devices)
         {
-            bool isChosen = d.Name == chosen.Name && d.Kind == DeviceSelector.ToKind(chosen.AcceleratorType);
-            Console.WriteLine($"{(isChosen ? "*" : " ")} {d.Kind.ToString().ToLowerInvariant(),-7} {Truncate(d.Name, 44),-44} {FormatBytes(d.MemoryBytes),10} {d.WarpSize,5} {d.Multiprocessors,5}");
+            bool isChosen = d.Name == chosen.Name && d.Kind == chosenKind;
+            Console.WriteLine($"{(isChosen ? "*" : " ")} {Lower(d.Kind),-7} {Lower(d.Type),-4} {Truncate(d.Name, 40),-40} {FormatBytes(d.MemoryBytes),10} {d.WarpSize,5} {d.Multiprocessors,5}  {d.Gemm}");
         }
-        var chosenKind = DeviceSelector.ToKind(chosen.AcceleratorType)!.Value;
-        Console.WriteLine($"Chosen: {chosenKind.ToString().ToLowerInvariant()} ({chosen.Name})");
+        Console.WriteLine($"Chosen: {Lower(chosenKind)} ({chosen.Name})");
         if (chosenKind == DeviceKind.Cpu)
             Console.WriteLine($"(GpuLstm runs the CPU accelerator with one simulated thread per core, {Environment.ProcessorCount} here, " +
-                "and small kernels on the calling thread; GEMMs use OpenBLAS when installed.)");
+                "and small kernels on the calling thread.)");
         return 0;
     }
+
+    private static string Lower<T>(T value) where T : Enum => value.ToString().ToLowerInvariant();
 
     private static string Truncate(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
 

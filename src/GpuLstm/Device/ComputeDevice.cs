@@ -18,17 +18,21 @@ public sealed class ComputeDevice : IDisposable
     private readonly Lazy<IGemmEngine> _gemm;
     private bool _disposed;
 
-    private ComputeDevice(Accelerator accelerator, Context? ownedContext, bool ownsAccelerator, bool inlineSmallCpuKernels)
+    private ComputeDevice(Accelerator accelerator, Context? ownedContext, bool ownsAccelerator, ComputeDeviceOptions options)
     {
+        Kind = DeviceSelector.ToKind(accelerator.AcceleratorType)
+            ?? throw new NotSupportedException($"Accelerator type {accelerator.AcceleratorType} is not supported.");
+        // Decided now so that an impossible GPULSTM_GEMM fails at creation, not at the first GEMM.
+        var gemm = GemmEngines.Decide(Kind, options);
         Accelerator = accelerator;
         _ownedContext = ownedContext;
         _ownsAccelerator = ownsAccelerator;
-        Kind = DeviceSelector.ToKind(accelerator.AcceleratorType)
-            ?? throw new NotSupportedException($"Accelerator type {accelerator.AcceleratorType} is not supported.");
-        InlinesSmallKernels = Kind == DeviceKind.Cpu && inlineSmallCpuKernels;
+        Options = options;
+        InlinesSmallKernels = Kind == DeviceKind.Cpu && options.InlineSmallCpuKernels;
         Kernels = new KernelSet(accelerator, hostThreads: InlinesSmallKernels);
         Pool = new TensorPool(this);
-        _gemm = new Lazy<IGemmEngine>(() => GemmEngines.Create(this));
+        _gemm = new Lazy<IGemmEngine>(() => GemmEngines.Create(this, options));
+        GemmEngineName = gemm.EngineName;
         MaxGridStrideThreads = Kind == DeviceKind.Cpu
             // The CPU accelerator simulates GPU threads: a few work items per core run a grid-stride
             // loop near plain-loop speed, where one item per element is ~100x slower.
@@ -38,13 +42,11 @@ public sealed class ComputeDevice : IDisposable
 
     /// <summary>The best device present, or the one GPULSTM_DEVICE names.</summary>
     /// <param name="kind">null: GPULSTM_DEVICE, else CUDA, OpenCL, CPU in that order.</param>
-    /// <param name="inlineSmallCpuKernels">
-    /// On the CPU accelerator, run kernels with little work on the calling thread instead of through
-    /// ILGPU's launcher (same kernel method, much lower latency). Tests turn it off to cover the launcher.
-    /// </param>
-    public static ComputeDevice Create(DeviceKind? kind = null, bool inlineSmallCpuKernels = true)
+    /// <param name="options">null: defaults, with GPULSTM_GEMM and GPULSTM_TF32 read from the environment.</param>
+    public static ComputeDevice Create(DeviceKind? kind = null, ComputeDeviceOptions? options = null)
     {
         kind ??= DeviceSelector.RequestedKind();
+        options ??= new ComputeDeviceOptions();
         var context = DeviceSelector.CreateContext();
         try
         {
@@ -52,7 +54,15 @@ public sealed class ComputeDevice : IDisposable
             var accelerator = device is CPUDevice
                 ? CpuDevice().CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel)
                 : device.CreateAccelerator(context);
-            return new ComputeDevice(accelerator, context, ownsAccelerator: true, inlineSmallCpuKernels);
+            try
+            {
+                return new ComputeDevice(accelerator, context, ownsAccelerator: true, options);
+            }
+            catch
+            {
+                accelerator.Dispose();
+                throw;
+            }
         }
         catch
         {
@@ -70,10 +80,10 @@ public sealed class ComputeDevice : IDisposable
         new(numThreadsPerWarp: 2, numWarpsPerMultiprocessor: 1, numMultiprocessors: Math.Max(1, Environment.ProcessorCount / 2));
 
     /// <summary>Uses a host application's accelerator; disposing this device leaves it alive.</summary>
-    public static ComputeDevice FromAccelerator(Accelerator accelerator, bool inlineSmallCpuKernels = true)
+    public static ComputeDevice FromAccelerator(Accelerator accelerator, ComputeDeviceOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(accelerator);
-        return new ComputeDevice(accelerator, ownedContext: null, ownsAccelerator: false, inlineSmallCpuKernels);
+        return new ComputeDevice(accelerator, ownedContext: null, ownsAccelerator: false, options ?? new ComputeDeviceOptions());
     }
 
     public Accelerator Accelerator { get; }
@@ -82,7 +92,13 @@ public sealed class ComputeDevice : IDisposable
     public TensorPool Pool { get; }
     internal KernelSet Kernels { get; }
     internal IGemmEngine Gemm => _gemm.Value;
-    public string GemmEngineName => Gemm.Name;
+    public ComputeDeviceOptions Options { get; }
+
+    /// <summary>cublas, openblas or ilgpu: the engine behind this device's GEMMs.</summary>
+    public string GemmEngineName { get; }
+
+    /// <summary>Whether cuBLAS may use TF32 tensor cores here (opt-in; FP32 otherwise).</summary>
+    public bool UsesTf32 => Gemm is CuBlasGemmEngine { UsesTf32: true };
     public string Name => Accelerator.Name;
 
     /// <summary>Whether small kernels run on the calling thread (CPU accelerator only).</summary>

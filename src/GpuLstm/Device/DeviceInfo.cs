@@ -1,4 +1,6 @@
 namespace GpuLstm.Device;
 
 /// <summary>One accelerator ILGPU can see, as `gpulstm devices` lists it.</summary>
-public sealed record DeviceInfo(DeviceKind Kind, string Name, long MemoryBytes, int WarpSize, int Multiprocessors);
+/// <param name="Gemm">The GEMM engine a device made from it would use, with the reason when it is a fall-back.</param>
+public sealed record DeviceInfo(DeviceKind Kind, ProcessorType Type, string Name, long MemoryBytes, int WarpSize,
+    int Multiprocessors, string Gemm);

@@ -1,20 +1,26 @@
+using GpuLstm.Ops;
 using ILGPU;
 using ILGPU.Algorithms;
 using ILGPU.Runtime;
+using ILGPU.Runtime.OpenCL;
 
 namespace GpuLstm.Device;
 
 /// <summary>
-/// The one place a backend is chosen: CUDA, else OpenCL, else the CPU accelerator, unless
-/// GPULSTM_DEVICE=cuda|opencl|cpu says otherwise.
+/// The one place a backend is chosen. Unasked, GpuLstm takes a CUDA GPU, else an OpenCL GPU, else
+/// ILGPU's CPU accelerator; an OpenCL CPU device (PoCL) is far slower than the CPU accelerator, so it
+/// is used only when GPULSTM_DEVICE=opencl (or <see cref="DeviceKind.OpenCL"/>) asks for it.
 /// </summary>
 public static class DeviceSelector
 {
     public const string EnvironmentVariable = "GPULSTM_DEVICE";
 
     /// <summary>Creates the ILGPU context every GpuLstm-owned device uses.</summary>
-    internal static Context CreateContext() =>
-        Context.Create(builder => ConfigureCompiler(builder.Default()));
+    public static Context CreateContext()
+    {
+        NativeLibraries.Install();
+        return Context.Create(builder => ConfigureCompiler(builder.Default()));
+    }
 
     /// <summary>
     /// Settings that change generated code, shared by device contexts and the codegen check so the
@@ -29,6 +35,16 @@ public static class DeviceSelector
         AcceleratorType.OpenCL => DeviceKind.OpenCL,
         AcceleratorType.CPU => DeviceKind.Cpu,
         _ => null,
+    };
+
+    public static ProcessorType TypeOf(ILGPU.Runtime.Device device) => device switch
+    {
+        CLDevice cl when cl.DeviceType.HasFlag(CLDeviceType.CL_DEVICE_TYPE_GPU) => ProcessorType.Gpu,
+        CLDevice cl when cl.DeviceType.HasFlag(CLDeviceType.CL_DEVICE_TYPE_CPU) => ProcessorType.Cpu,
+        CLDevice => ProcessorType.Other,
+        _ when device.AcceleratorType == AcceleratorType.Cuda => ProcessorType.Gpu,
+        _ when device.AcceleratorType == AcceleratorType.CPU => ProcessorType.Cpu,
+        _ => ProcessorType.Other,
     };
 
     /// <summary>Parses cuda|opencl|cpu (case-insensitive); anything else is a clear error.</summary>
@@ -48,30 +64,78 @@ public static class DeviceSelector
         return string.IsNullOrWhiteSpace(value) ? null : ParseKind(value);
     }
 
-    /// <summary>Every accelerator the context sees, in preference order.</summary>
-    public static IReadOnlyList<DeviceInfo> List(Context context) =>
+    /// <summary>
+    /// Preference among devices: GPUs before the CPU accelerator, CUDA before OpenCL. Null: never
+    /// chosen unasked (an OpenCL device that is not a GPU).
+    /// </summary>
+    private static int? AutomaticRank(ILGPU.Runtime.Device d) => AutomaticRank(ToKind(d.AcceleratorType), TypeOf(d));
+
+    internal static int? AutomaticRank(DeviceKind? kind, ProcessorType type) => (kind, type) switch
+    {
+        (DeviceKind.Cuda, _) => 0,
+        (DeviceKind.OpenCL, ProcessorType.Gpu) => 1,
+        (DeviceKind.Cpu, _) => 2,
+        _ => null,
+    };
+
+    /// <summary>Every accelerator the context sees, in preference order, with the GEMM engine each would use.</summary>
+    public static IReadOnlyList<DeviceInfo> List(Context context, ComputeDeviceOptions? options = null)
+    {
+        options ??= new ComputeDeviceOptions();
+        return Usable(context)
+            .Select(d => new DeviceInfo(ToKind(d.AcceleratorType)!.Value, TypeOf(d), d.Name, d.MemorySize, d.WarpSize,
+                d.NumMultiprocessors, DescribeGemm(ToKind(d.AcceleratorType)!.Value, options)))
+            .ToList();
+    }
+
+    private static string DescribeGemm(DeviceKind kind, ComputeDeviceOptions options)
+    {
+        try
+        {
+            var decision = GemmEngines.Decide(kind, options);
+            string name = decision.Engine == GemmEngineKind.CuBlas && options.ResolveTf32() ? "cublas (tf32)" : decision.EngineName;
+            return decision.Warning is null ? name : $"{name} (fall-back: {decision.Warning})";
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            return $"error: {e.Message}";
+        }
+    }
+
+    private static List<ILGPU.Runtime.Device> Usable(Context context) =>
         context.Devices
-            .Select(d => (Device: d, Kind: ToKind(d.AcceleratorType)))
-            .Where(x => x.Kind is not null)
-            .Select(x => new DeviceInfo(x.Kind!.Value, x.Device.Name, x.Device.MemorySize, x.Device.WarpSize,
-                x.Device.NumMultiprocessors))
-            .OrderBy(d => (int)d.Kind)
+            .Where(d => ToKind(d.AcceleratorType) is not null)
+            .OrderBy(d => AutomaticRank(d) ?? 3)
             .ToList();
 
     /// <summary>Picks the device for a request (null: best present). Throws naming what is present.</summary>
     public static ILGPU.Runtime.Device Choose(Context context, DeviceKind? requested)
     {
-        var candidates = context.Devices
-            .Where(d => ToKind(d.AcceleratorType) is not null)
-            .OrderBy(d => (int)ToKind(d.AcceleratorType)!.Value)
-            .ToList();
+        var candidates = Usable(context);
         var chosen = requested is null
-            ? candidates.FirstOrDefault()
+            ? candidates.FirstOrDefault(d => AutomaticRank(d) is not null)
+            // Asked for a kind: its GPUs first (the list is already in that order).
             : candidates.FirstOrDefault(d => ToKind(d.AcceleratorType) == requested);
         if (chosen is not null)
             return chosen;
-        string present = string.Join(", ", candidates.Select(d => $"{ToKind(d.AcceleratorType)!.Value.ToString().ToLowerInvariant()} ({d.Name})"));
+        string present = string.Join(", ", candidates.Select(d =>
+            $"{ToKind(d.AcceleratorType)!.Value.ToString().ToLowerInvariant()} ({d.Name}, {TypeOf(d).ToString().ToLowerInvariant()})"));
         throw new InvalidOperationException(
             $"No {requested?.ToString().ToLowerInvariant() ?? "usable"} device is present. Present: {(present.Length == 0 ? "none" : present)}.");
+    }
+
+    /// <summary>Null when a device of <paramref name="kind"/> can be chosen here; else why not.</summary>
+    public static string? Probe(DeviceKind kind)
+    {
+        using var context = CreateContext();
+        try
+        {
+            Choose(context, kind);
+            return null;
+        }
+        catch (InvalidOperationException e)
+        {
+            return e.Message;
+        }
     }
 }

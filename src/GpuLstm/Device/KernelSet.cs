@@ -74,6 +74,9 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
     private Action<Index1D, int, float, int, View, View>? _sumToScalar;
     public Action<Index1D, int, float, int, View, View> SumToScalar => Auto(ref _sumToScalar, ReductionKernels.SumToScalar);
 
+    private Action<Index1D, int, int, View, View>? _sumStridedStage;
+    public Action<Index1D, int, int, View, View> SumStridedStage => Auto(ref _sumStridedStage, ReductionKernels.SumStridedStage);
+
     private Action<Index1D, int, int, View, View>? _sumOfSquaresPartials;
     public Action<Index1D, int, int, View, View> SumOfSquaresPartials => Auto(ref _sumOfSquaresPartials, ReductionKernels.SumOfSquaresPartials);
 

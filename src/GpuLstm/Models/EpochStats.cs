@@ -42,17 +42,18 @@ internal sealed class EpochStats : IDisposable
             bool perElement = metric.Code is Kernels.MetricCode.BinaryAccuracy or Kernels.MetricCode.MeanAbsoluteError;
             int work = perElement ? (int)pred.Length : rows;
             int threads = _device.Threads(work);
-            if (_partials is null || _partials.Length < threads)
+            int levels = Ops.Reduction.ScratchLength(threads);
+            if (_partials is null || _partials.Length < threads + levels)
             {
                 _partials?.Dispose();
-                _partials = Tensor.Allocate(_device, [Math.Max(threads, 64)], "metric_partials");
+                _partials = Tensor.Allocate(_device, [Math.Max(threads + levels, 64)], "metric_partials"); // [threads] | [levels]
             }
-            var partials = _partials.View.SubView(0, threads);
             _device.CountLaunch("MetricPartials");
             _device.Kernels.MetricPartials(threads, threads, metric.Code, rows, classes, metric.Threshold,
-                pred.View, target.View, partials);
+                pred.View, target.View, _partials.View.SubView(0, threads));
+            var (partials, count) = Ops.Reduction.Collapse(_device, _partials.View.SubView(0, threads), threads, Ops.Reduction.ScratchAt(_partials.View, threads, levels));
             _device.CountLaunch("SumToScalar");
-            _device.Kernels.SumToScalar(1, threads, 1f, 1, partials, _sums.View.SubView(1 + m, 1));
+            _device.Kernels.SumToScalar(1, count, 1f, 1, partials, _sums.View.SubView(1 + m, 1));
             _counts[1 + m] += work;
         }
     }

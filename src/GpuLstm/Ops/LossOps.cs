@@ -61,11 +61,13 @@ public static class LossOps
         var device = tape.Device;
         int threads = device.Threads(work);
         var grad = tape.NewTensor(pred.Shape, op + ".grad");            // d(mean loss)/d(pred)
-        var scratch = tape.NewTensor([threads + 1], op + ".partials");  // [threads] partial sums | [1] loss
+        int levels = Reduction.ScratchLength(threads);
+        var scratch = tape.NewTensor([threads + 1 + levels], op + ".partials"); // [threads] partials | [1] loss | [levels] tree
         device.CountLaunch("Loss", op);
         lossKernel(device, threads, grad.View, scratch.View.SubView(0, threads));
+        var (partials, count) = Reduction.Collapse(device, scratch.View.SubView(0, threads), threads, Reduction.ScratchAt(scratch.View, threads + 1, levels));
         device.CountLaunch("SumToScalar");
-        device.Kernels.SumToScalar(1, threads, meanScale, 0, scratch.View.SubView(0, threads), scratch.View.SubView(threads, 1));
+        device.Kernels.SumToScalar(1, count, meanScale, 0, partials, scratch.View.SubView(threads, 1));
         var loss = tape.Own(scratch.Slice(threads, [1], op));
         loss.RequiresGrad = pred.RequiresGrad;
         tape.Record(op, () =>

@@ -71,15 +71,17 @@ public abstract class Optimizer : IDisposable
     private void NormClipFactor(ComputeDevice device, Tensor grads, float maxNorm, Tensor factor)
     {
         int threads = device.Threads(grads.Length);
-        if (_partials is null || _partials.Length < threads)
+        int levels = Reduction.ScratchLength(threads);
+        if (_partials is null || _partials.Length < threads + levels)
         {
             _partials?.Dispose();
-            _partials = Tensor.Allocate(device, [Math.Max(threads, 64)], "grad_norm_partials");
+            _partials = Tensor.Allocate(device, [Math.Max(threads + levels, 64)], "grad_norm_partials"); // [threads] | [levels]
         }
         device.CountLaunch("SumOfSquaresPartials");
         device.Kernels.SumOfSquaresPartials(threads, threads, (int)grads.Length, grads.View, _partials.View);
+        var (partials, count) = Reduction.Collapse(device, _partials.View.SubView(0, threads), threads, Reduction.ScratchAt(_partials.View, threads, levels));
         device.CountLaunch("GlobalNormClipScale");
-        device.Kernels.GlobalNormClipScale(1, threads, maxNorm, _partials.View, factor.View);
+        device.Kernels.GlobalNormClipScale(1, count, maxNorm, partials, factor.View);
     }
 
     /// <summary>Applies one update to all parameters; gradScale is the [1] device factor for gradients.</summary>

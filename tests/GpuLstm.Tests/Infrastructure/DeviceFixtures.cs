@@ -3,8 +3,9 @@ using GpuLstm.Device;
 namespace GpuLstm.Tests.Infrastructure;
 
 /// <summary>
-/// One fixture per accelerator kind (ILGPU's own test pattern). A fixture whose device is absent
-/// holds null and every test using it reports itself skipped, saying why.
+/// One device per accelerator kind for the whole run (ILGPU's own test pattern), shared by every
+/// class of that kind through a collection fixture. A fixture whose device cannot be created holds
+/// null and every test using it reports itself skipped, saying why.
 /// </summary>
 public abstract class DeviceFixture : IDisposable
 {
@@ -17,7 +18,7 @@ public abstract class DeviceFixture : IDisposable
         {
             try
             {
-                return (ComputeDevice.Create(kind, inlineSmallCpuKernels), null);
+                return (ComputeDevice.Create(kind, new ComputeDeviceOptions { InlineSmallCpuKernels = inlineSmallCpuKernels }), null);
             }
             catch (InvalidOperationException e)
             {

@@ -6,12 +6,14 @@ using GpuLstm.Models.Callbacks;
 using GpuLstm.Optimizers;
 using GpuLstm.Tests.IO;
 
+using GpuLstm.Tests.Infrastructure;
+
 namespace GpuLstm.Tests.Models;
 
-/// <summary>Fit/Evaluate/Predict, saving and loading, callbacks and divergence, on the CPU accelerator.</summary>
-public sealed class FitTests : IDisposable
+/// <summary>Fit/Evaluate/Predict, saving and loading, callbacks and divergence, on every accelerator.</summary>
+public abstract class FitTests(DeviceFixture fixture) : IDisposable
 {
-    private readonly ComputeDevice _device = ComputeDevice.Create(DeviceKind.Cpu);
+    private ComputeDevice _device => fixture.Device; // shared by the collection: not disposed here
     private readonly TempDirectory _temp = new();
 
     /// <summary>Label: is the first step's first feature positive? The LSTM must remember it over 8 steps.</summary>
@@ -36,7 +38,7 @@ public sealed class FitTests : IDisposable
         return model;
     }
 
-    [Fact]
+    [SkippableFact]
     public void FitLearnsAndReportsKerasLogs()
     {
         var (x, y) = MemoryTask(256, 1);
@@ -51,7 +53,7 @@ public sealed class FitTests : IDisposable
         Assert.Equal(history["val_accuracy"][^1], eval["accuracy"], 4);
     }
 
-    [Fact]
+    [SkippableFact]
     public void SameSeedSameRunDifferentSeedDifferentRun()
     {
         var (x, y) = MemoryTask(96, 2);
@@ -66,7 +68,7 @@ public sealed class FitTests : IDisposable
         Assert.NotEqual(ha["loss"], hc["loss"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void SavedModelLoadsPredictsIdenticallyAndResumesExactly()
     {
         var (x, y) = MemoryTask(128, 3);
@@ -84,11 +86,11 @@ public sealed class FitTests : IDisposable
         Assert.Equal(model.Parameters!.Values.ToArray(), loaded.Parameters!.Values.ToArray());
     }
 
-    [Fact]
+    [SkippableFact]
     public void TwoDevicesGiveTheSameBitsForTheSameModel()
     {
         // Large enough that BLAS may use several threads; a process-wide setting must not leak between devices.
-        using var other = ComputeDevice.Create(DeviceKind.Cpu);
+        using var other = ComputeDevice.Create(_device.Kind);
         using var a = new Sequential(device: _device, seed: 5);
         using var b = new Sequential(device: other, seed: 5);
         foreach (var m in new[] { a, b })
@@ -102,7 +104,7 @@ public sealed class FitTests : IDisposable
         Assert.Equal(fromA, fromB);
     }
 
-    [Fact]
+    [SkippableFact]
     public void WeightsRoundTripAndBadFilesLeaveTheModelUntouched()
     {
         using var model = NewModel();
@@ -131,7 +133,7 @@ public sealed class FitTests : IDisposable
         Assert.Throws<InvalidDataException>(() => Sequential.Load(path, _device)); // weights only: no architecture
     }
 
-    [Fact]
+    [SkippableFact]
     public void NaNLossStopsNamingEpochAndStepAndKeepsLastCheckpoint()
     {
         var (x, y) = MemoryTask(64, 4);
@@ -154,7 +156,7 @@ public sealed class FitTests : IDisposable
         Assert.NotEqual(weights, model.Parameters.Values.ToArray()); // step 1 of the epoch was applied
     }
 
-    [Fact]
+    [SkippableFact]
     public void CallbacksStopEarlyAndReduceLearningRate()
     {
         var (x, y) = MemoryTask(64, 5);
@@ -170,7 +172,7 @@ public sealed class FitTests : IDisposable
         Assert.Equal(new[] { 0.02, 0.02, 0.01 }, history2["learning_rate"].Select(v => Math.Round(v, 6)));
     }
 
-    [Fact]
+    [SkippableFact]
     public void BadInputsAreClearErrors()
     {
         using var model = NewModel();
@@ -186,9 +188,14 @@ public sealed class FitTests : IDisposable
         Assert.Throws<ArgumentException>(() => model.Compile("adamw", "binary_crossentropy"));
     }
 
-    public void Dispose()
-    {
-        _temp.Dispose();
-        _device.Dispose();
-    }
+    public void Dispose() => _temp.Dispose();
 }
+
+[Collection(Accelerators.Cpu), Trait(Accelerators.Trait, Accelerators.Cpu)]
+public sealed class CpuFitTests(CpuFixture fixture) : FitTests(fixture);
+
+[Collection(Accelerators.Cuda), Trait(Accelerators.Trait, Accelerators.Cuda)]
+public sealed class CudaFitTests(CudaFixture fixture) : FitTests(fixture);
+
+[Collection(Accelerators.OpenCL), Trait(Accelerators.Trait, Accelerators.OpenCL)]
+public sealed class OpenClFitTests(OpenClFixture fixture) : FitTests(fixture);

@@ -2,12 +2,14 @@ using GpuLstm.Device;
 using GpuLstm.Layers;
 using GpuLstm.Models;
 
+using GpuLstm.Tests.Infrastructure;
+
 namespace GpuLstm.Tests.Models;
 
 /// <summary>Embedding(maskZero) masks reach the LSTMs: padding does not change what the model computes, and training works.</summary>
-public sealed class MaskingTests : IDisposable
+public abstract class MaskingTests(DeviceFixture fixture)
 {
-    private readonly ComputeDevice _device = ComputeDevice.Create(DeviceKind.Cpu);
+    private ComputeDevice _device => fixture.Device; // shared by the collection: not disposed here
 
     private Sequential Classifier(int length, int seed = 1)
     {
@@ -19,7 +21,7 @@ public sealed class MaskingTests : IDisposable
         return model;
     }
 
-    [Fact]
+    [SkippableFact]
     public void TrailingPaddingDoesNotChangePredictions()
     {
         using var padded = Classifier(8);
@@ -42,7 +44,7 @@ public sealed class MaskingTests : IDisposable
         Assert.Equal(p3[1], p8[1], 5);
     }
 
-    [Fact]
+    [SkippableFact]
     public void MaskedBidirectionalClassifierLearnsWhetherTokenSevenOccurs()
     {
         var rng = new Random(4);
@@ -61,7 +63,7 @@ public sealed class MaskingTests : IDisposable
         Assert.True(history["accuracy"][^1] > 0.9, $"accuracy {history["accuracy"][^1]:F3}, loss {history["loss"][0]:F3} -> {history["loss"][^1]:F3}");
     }
 
-    [Fact]
+    [SkippableFact]
     public void TokenIdsOutsideTheVocabularyAreRejectedBeforeUpload()
     {
         using var model = Classifier(3);
@@ -70,5 +72,13 @@ public sealed class MaskingTests : IDisposable
         Assert.Contains("[0, 20)", e.Message);
     }
 
-    public void Dispose() => _device.Dispose();
 }
+
+[Collection(Accelerators.Cpu), Trait(Accelerators.Trait, Accelerators.Cpu)]
+public sealed class CpuMaskingTests(CpuFixture fixture) : MaskingTests(fixture);
+
+[Collection(Accelerators.Cuda), Trait(Accelerators.Trait, Accelerators.Cuda)]
+public sealed class CudaMaskingTests(CudaFixture fixture) : MaskingTests(fixture);
+
+[Collection(Accelerators.OpenCL), Trait(Accelerators.Trait, Accelerators.OpenCL)]
+public sealed class OpenClMaskingTests(OpenClFixture fixture) : MaskingTests(fixture);

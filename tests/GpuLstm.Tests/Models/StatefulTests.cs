@@ -2,15 +2,17 @@ using GpuLstm.Device;
 using GpuLstm.Layers;
 using GpuLstm.Models;
 
+using GpuLstm.Tests.Infrastructure;
+
 namespace GpuLstm.Tests.Models;
 
 /// <summary>Stateful LSTMs carry h and c across calls (truncated BPTT) until ResetStates.</summary>
-public sealed class StatefulTests
+public abstract class StatefulTests(DeviceFixture fixture)
 {
-    [Fact]
+    [SkippableFact]
     public void TwoHalvesEqualTheWholeSequenceUntilReset()
     {
-        using var device = ComputeDevice.Create(DeviceKind.Cpu);
+        var device = fixture.Device;
         using var whole = new Sequential(device: device, seed: 3);
         whole.Add(new Lstm(4, returnSequences: true, inputShape: (6, 2)));
         using var halves = new Sequential(device: device, seed: 3); // same seed: same weights
@@ -39,3 +41,12 @@ public sealed class StatefulTests
         Assert.Equal(first, again);
     }
 }
+
+[Collection(Accelerators.Cpu), Trait(Accelerators.Trait, Accelerators.Cpu)]
+public sealed class CpuStatefulTests(CpuFixture fixture) : StatefulTests(fixture);
+
+[Collection(Accelerators.Cuda), Trait(Accelerators.Trait, Accelerators.Cuda)]
+public sealed class CudaStatefulTests(CudaFixture fixture) : StatefulTests(fixture);
+
+[Collection(Accelerators.OpenCL), Trait(Accelerators.Trait, Accelerators.OpenCL)]
+public sealed class OpenClStatefulTests(OpenClFixture fixture) : StatefulTests(fixture);

@@ -48,11 +48,14 @@ public abstract class DropoutOpTests(DeviceFixture fixture)
     }
 }
 
-[Collection("cpu")]
-public sealed class CpuDropoutOpTests(CpuFixture fixture) : DropoutOpTests(fixture), IClassFixture<CpuFixture>;
+[Collection(Accelerators.Cpu), Trait(Accelerators.Trait, Accelerators.Cpu)]
+public sealed class CpuDropoutOpTests(CpuFixture fixture) : DropoutOpTests(fixture);
 
-public sealed class CpuLaunchedDropoutOpTests(CpuLaunchedFixture fixture) : DropoutOpTests(fixture), IClassFixture<CpuLaunchedFixture>;
+[Collection(Accelerators.CpuLaunched), Trait(Accelerators.Trait, Accelerators.CpuLaunched)]
+public sealed class CpuLaunchedDropoutOpTests(CpuLaunchedFixture fixture) : DropoutOpTests(fixture);
 
-public sealed class CudaDropoutOpTests(CudaFixture fixture) : DropoutOpTests(fixture), IClassFixture<CudaFixture>;
+[Collection(Accelerators.Cuda), Trait(Accelerators.Trait, Accelerators.Cuda)]
+public sealed class CudaDropoutOpTests(CudaFixture fixture) : DropoutOpTests(fixture);
 
-public sealed class OpenClDropoutOpTests(OpenClFixture fixture) : DropoutOpTests(fixture), IClassFixture<OpenClFixture>;
+[Collection(Accelerators.OpenCL), Trait(Accelerators.Trait, Accelerators.OpenCL)]
+public sealed class OpenClDropoutOpTests(OpenClFixture fixture) : DropoutOpTests(fixture);

@@ -188,11 +188,14 @@ public sealed class EmbeddingLayerTests
     }
 }
 
-[Collection("cpu")]
-public sealed class CpuEmbeddingOpTests(CpuFixture fixture) : EmbeddingOpTests(fixture), IClassFixture<CpuFixture>;
+[Collection(Accelerators.Cpu), Trait(Accelerators.Trait, Accelerators.Cpu)]
+public sealed class CpuEmbeddingOpTests(CpuFixture fixture) : EmbeddingOpTests(fixture);
 
-public sealed class CpuLaunchedEmbeddingOpTests(CpuLaunchedFixture fixture) : EmbeddingOpTests(fixture), IClassFixture<CpuLaunchedFixture>;
+[Collection(Accelerators.CpuLaunched), Trait(Accelerators.Trait, Accelerators.CpuLaunched)]
+public sealed class CpuLaunchedEmbeddingOpTests(CpuLaunchedFixture fixture) : EmbeddingOpTests(fixture);
 
-public sealed class CudaEmbeddingOpTests(CudaFixture fixture) : EmbeddingOpTests(fixture), IClassFixture<CudaFixture>;
+[Collection(Accelerators.Cuda), Trait(Accelerators.Trait, Accelerators.Cuda)]
+public sealed class CudaEmbeddingOpTests(CudaFixture fixture) : EmbeddingOpTests(fixture);
 
-public sealed class OpenClEmbeddingOpTests(OpenClFixture fixture) : EmbeddingOpTests(fixture), IClassFixture<OpenClFixture>;
+[Collection(Accelerators.OpenCL), Trait(Accelerators.Trait, Accelerators.OpenCL)]
+public sealed class OpenClEmbeddingOpTests(OpenClFixture fixture) : EmbeddingOpTests(fixture);

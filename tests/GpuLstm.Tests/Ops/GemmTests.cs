@@ -33,7 +33,8 @@ public abstract class GemmTests(DeviceFixture fixture)
         }
     }
 
-    internal static void Check(ComputeDevice device, IGemmEngine engine, int m, int n, int k, bool transA, bool transB, float beta)
+    internal static void Check(ComputeDevice device, IGemmEngine engine, int m, int n, int k, bool transA, bool transB, float beta,
+        double tolerance = 1e-4)
     {
         var a = TestData.Uniform(m * 31 + k, m * k);
         var b = TestData.Uniform(n * 17 + k, k * n);
@@ -62,7 +63,7 @@ public abstract class GemmTests(DeviceFixture fixture)
                 };
                 engine.Run(args, ta.View, tb.View, tc.View);
                 device.Synchronize();
-                Compare.Close($"{engine.Name} C[{m}x{n}] transA={transA} transB={transB}", expected, tc.ToArray(), 1e-4, 1e-4);
+                Compare.Close($"{engine.Name} C[{m}x{n}] transA={transA} transB={transB}", expected, tc.ToArray(), tolerance, tolerance);
             }
         }
     }
@@ -87,15 +88,20 @@ public abstract class GemmTests(DeviceFixture fixture)
         yield return new IlgpuGemmEngine(device, tiled: false);
         if (device.Accelerator.MaxNumThreadsPerGroup >= GemmKernels.GroupEdge * GemmKernels.GroupEdge)
             yield return new IlgpuGemmEngine(device, tiled: true);
-        if (OpenBlasGemmEngine.TryCreate(device) is { } openBlas)
-            yield return openBlas;
-        if (CuBlasGemmEngine.TryCreate(device) is { } cuBlas)
-            yield return cuBlas;
+        if (device.Kind == DeviceKind.Cpu && OpenBlasGemmEngine.IsAvailable())
+            yield return OpenBlasGemmEngine.Create(device);
+        if (device.Kind == DeviceKind.Cuda)
+        {
+            // A CUDA machine without cuBLAS is a broken set-up for GpuLstm, not a case to skip.
+            var probe = CuBlasLibrary.Probe();
+            Assert.True(probe.Found, probe.NotFound);
+            yield return CuBlasGemmEngine.Create(device, tf32: false);
+        }
     }
 }
 
-[Collection("cpu")]
-public sealed class CpuGemmTests(CpuFixture fixture) : GemmTests(fixture), IClassFixture<CpuFixture>
+[Collection(Accelerators.Cpu), Trait(Accelerators.Trait, Accelerators.Cpu)]
+public sealed class CpuGemmTests(CpuFixture fixture) : GemmTests(fixture)
 {
     /// <summary>
     /// The GPU's shared-memory tiled kernel, run on a CPU accelerator configured with 256-thread
@@ -121,8 +127,25 @@ public sealed class CpuGemmTests(CpuFixture fixture) : GemmTests(fixture), IClas
     }
 }
 
-public sealed class CpuLaunchedGemmTests(CpuLaunchedFixture fixture) : GemmTests(fixture), IClassFixture<CpuLaunchedFixture>;
+[Collection(Accelerators.CpuLaunched), Trait(Accelerators.Trait, Accelerators.CpuLaunched)]
+public sealed class CpuLaunchedGemmTests(CpuLaunchedFixture fixture) : GemmTests(fixture);
 
-public sealed class CudaGemmTests(CudaFixture fixture) : GemmTests(fixture), IClassFixture<CudaFixture>;
+[Collection(Accelerators.Cuda), Trait(Accelerators.Trait, Accelerators.Cuda)]
+public sealed class CudaGemmTests(CudaFixture fixture) : GemmTests(fixture)
+{
+    /// <summary>TF32 tensor-op math is opt-in: close to FP32 (10-bit mantissa products), never the default.</summary>
+    [SkippableTheory]
+    [MemberData(nameof(Cases))]
+    public void CuBlasTf32IsCloseToReference(int m, int n, int k, bool transA, bool transB, float beta)
+    {
+        var device = fixture.Device;
+        Assert.False(device.UsesTf32 && Environment.GetEnvironmentVariable(ComputeDeviceOptions.Tf32Variable) is null,
+            "TF32 must be off unless asked for");
+        using var engine = CuBlasGemmEngine.Create(device, tf32: true);
+        Assert.True(engine.UsesTf32);
+        Check(device, engine, m, n, k, transA, transB, beta, tolerance: 2e-2);
+    }
+}
 
-public sealed class OpenClGemmTests(OpenClFixture fixture) : GemmTests(fixture), IClassFixture<OpenClFixture>;
+[Collection(Accelerators.OpenCL), Trait(Accelerators.Trait, Accelerators.OpenCL)]
+public sealed class OpenClGemmTests(OpenClFixture fixture) : GemmTests(fixture);

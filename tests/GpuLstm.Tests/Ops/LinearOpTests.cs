@@ -124,11 +124,14 @@ public abstract class LinearOpTests(DeviceFixture fixture)
     }
 }
 
-[Collection("cpu")]
-public sealed class CpuLinearOpTests(CpuFixture fixture) : LinearOpTests(fixture), IClassFixture<CpuFixture>;
+[Collection(Accelerators.Cpu), Trait(Accelerators.Trait, Accelerators.Cpu)]
+public sealed class CpuLinearOpTests(CpuFixture fixture) : LinearOpTests(fixture);
 
-public sealed class CpuLaunchedLinearOpTests(CpuLaunchedFixture fixture) : LinearOpTests(fixture), IClassFixture<CpuLaunchedFixture>;
+[Collection(Accelerators.CpuLaunched), Trait(Accelerators.Trait, Accelerators.CpuLaunched)]
+public sealed class CpuLaunchedLinearOpTests(CpuLaunchedFixture fixture) : LinearOpTests(fixture);
 
-public sealed class CudaLinearOpTests(CudaFixture fixture) : LinearOpTests(fixture), IClassFixture<CudaFixture>;
+[Collection(Accelerators.Cuda), Trait(Accelerators.Trait, Accelerators.Cuda)]
+public sealed class CudaLinearOpTests(CudaFixture fixture) : LinearOpTests(fixture);
 
-public sealed class OpenClLinearOpTests(OpenClFixture fixture) : LinearOpTests(fixture), IClassFixture<OpenClFixture>;
+[Collection(Accelerators.OpenCL), Trait(Accelerators.Trait, Accelerators.OpenCL)]
+public sealed class OpenClLinearOpTests(OpenClFixture fixture) : LinearOpTests(fixture);

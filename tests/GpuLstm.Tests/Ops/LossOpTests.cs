@@ -105,11 +105,14 @@ public abstract class LossOpTests(DeviceFixture fixture)
     }
 }
 
-[Collection("cpu")]
-public sealed class CpuLossOpTests(CpuFixture fixture) : LossOpTests(fixture), IClassFixture<CpuFixture>;
+[Collection(Accelerators.Cpu), Trait(Accelerators.Trait, Accelerators.Cpu)]
+public sealed class CpuLossOpTests(CpuFixture fixture) : LossOpTests(fixture);
 
-public sealed class CpuLaunchedLossOpTests(CpuLaunchedFixture fixture) : LossOpTests(fixture), IClassFixture<CpuLaunchedFixture>;
+[Collection(Accelerators.CpuLaunched), Trait(Accelerators.Trait, Accelerators.CpuLaunched)]
+public sealed class CpuLaunchedLossOpTests(CpuLaunchedFixture fixture) : LossOpTests(fixture);
 
-public sealed class CudaLossOpTests(CudaFixture fixture) : LossOpTests(fixture), IClassFixture<CudaFixture>;
+[Collection(Accelerators.Cuda), Trait(Accelerators.Trait, Accelerators.Cuda)]
+public sealed class CudaLossOpTests(CudaFixture fixture) : LossOpTests(fixture);
 
-public sealed class OpenClLossOpTests(OpenClFixture fixture) : LossOpTests(fixture), IClassFixture<OpenClFixture>;
+[Collection(Accelerators.OpenCL), Trait(Accelerators.Trait, Accelerators.OpenCL)]
+public sealed class OpenClLossOpTests(OpenClFixture fixture) : LossOpTests(fixture);

@@ -165,11 +165,14 @@ public abstract class LstmSequenceOpTests(DeviceFixture fixture)
     }
 }
 
-[Collection("cpu")]
-public sealed class CpuLstmSequenceOpTests(CpuFixture fixture) : LstmSequenceOpTests(fixture), IClassFixture<CpuFixture>;
+[Collection(Accelerators.Cpu), Trait(Accelerators.Trait, Accelerators.Cpu)]
+public sealed class CpuLstmSequenceOpTests(CpuFixture fixture) : LstmSequenceOpTests(fixture);
 
-public sealed class CpuLaunchedLstmSequenceOpTests(CpuLaunchedFixture fixture) : LstmSequenceOpTests(fixture), IClassFixture<CpuLaunchedFixture>;
+[Collection(Accelerators.CpuLaunched), Trait(Accelerators.Trait, Accelerators.CpuLaunched)]
+public sealed class CpuLaunchedLstmSequenceOpTests(CpuLaunchedFixture fixture) : LstmSequenceOpTests(fixture);
 
-public sealed class CudaLstmSequenceOpTests(CudaFixture fixture) : LstmSequenceOpTests(fixture), IClassFixture<CudaFixture>;
+[Collection(Accelerators.Cuda), Trait(Accelerators.Trait, Accelerators.Cuda)]
+public sealed class CudaLstmSequenceOpTests(CudaFixture fixture) : LstmSequenceOpTests(fixture);
 
-public sealed class OpenClLstmSequenceOpTests(OpenClFixture fixture) : LstmSequenceOpTests(fixture), IClassFixture<OpenClFixture>;
+[Collection(Accelerators.OpenCL), Trait(Accelerators.Trait, Accelerators.OpenCL)]
+public sealed class OpenClLstmSequenceOpTests(OpenClFixture fixture) : LstmSequenceOpTests(fixture);

@@ -56,11 +56,14 @@ public abstract class MergeOpTests(DeviceFixture fixture)
     }
 }
 
-[Collection("cpu")]
-public sealed class CpuMergeOpTests(CpuFixture fixture) : MergeOpTests(fixture), IClassFixture<CpuFixture>;
+[Collection(Accelerators.Cpu), Trait(Accelerators.Trait, Accelerators.Cpu)]
+public sealed class CpuMergeOpTests(CpuFixture fixture) : MergeOpTests(fixture);
 
-public sealed class CpuLaunchedMergeOpTests(CpuLaunchedFixture fixture) : MergeOpTests(fixture), IClassFixture<CpuLaunchedFixture>;
+[Collection(Accelerators.CpuLaunched), Trait(Accelerators.Trait, Accelerators.CpuLaunched)]
+public sealed class CpuLaunchedMergeOpTests(CpuLaunchedFixture fixture) : MergeOpTests(fixture);
 
-public sealed class CudaMergeOpTests(CudaFixture fixture) : MergeOpTests(fixture), IClassFixture<CudaFixture>;
+[Collection(Accelerators.Cuda), Trait(Accelerators.Trait, Accelerators.Cuda)]
+public sealed class CudaMergeOpTests(CudaFixture fixture) : MergeOpTests(fixture);
 
-public sealed class OpenClMergeOpTests(OpenClFixture fixture) : MergeOpTests(fixture), IClassFixture<OpenClFixture>;
+[Collection(Accelerators.OpenCL), Trait(Accelerators.Trait, Accelerators.OpenCL)]
+public sealed class OpenClMergeOpTests(OpenClFixture fixture) : MergeOpTests(fixture);

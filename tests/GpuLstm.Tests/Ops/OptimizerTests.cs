@@ -108,11 +108,14 @@ public abstract class OptimizerTests(DeviceFixture fixture)
     }
 }
 
-[Collection("cpu")]
-public sealed class CpuOptimizerTests(CpuFixture fixture) : OptimizerTests(fixture), IClassFixture<CpuFixture>;
+[Collection(Accelerators.Cpu), Trait(Accelerators.Trait, Accelerators.Cpu)]
+public sealed class CpuOptimizerTests(CpuFixture fixture) : OptimizerTests(fixture);
 
-public sealed class CpuLaunchedOptimizerTests(CpuLaunchedFixture fixture) : OptimizerTests(fixture), IClassFixture<CpuLaunchedFixture>;
+[Collection(Accelerators.CpuLaunched), Trait(Accelerators.Trait, Accelerators.CpuLaunched)]
+public sealed class CpuLaunchedOptimizerTests(CpuLaunchedFixture fixture) : OptimizerTests(fixture);
 
-public sealed class CudaOptimizerTests(CudaFixture fixture) : OptimizerTests(fixture), IClassFixture<CudaFixture>;
+[Collection(Accelerators.Cuda), Trait(Accelerators.Trait, Accelerators.Cuda)]
+public sealed class CudaOptimizerTests(CudaFixture fixture) : OptimizerTests(fixture);
 
-public sealed class OpenClOptimizerTests(OpenClFixture fixture) : OptimizerTests(fixture), IClassFixture<OpenClFixture>;
+[Collection(Accelerators.OpenCL), Trait(Accelerators.Trait, Accelerators.OpenCL)]
+public sealed class OpenClOptimizerTests(OpenClFixture fixture) : OptimizerTests(fixture);

@@ -122,11 +122,14 @@ public abstract class TrainingTests(DeviceFixture fixture, ITestOutputHelper out
     }
 }
 
-[Collection("cpu")]
-public sealed class CpuTrainingTests(CpuFixture fixture, ITestOutputHelper output) : TrainingTests(fixture, output), IClassFixture<CpuFixture>;
+[Collection(Accelerators.Cpu), Trait(Accelerators.Trait, Accelerators.Cpu)]
+public sealed class CpuTrainingTests(CpuFixture fixture, ITestOutputHelper output) : TrainingTests(fixture, output);
 
-public sealed class CpuLaunchedTrainingTests(CpuLaunchedFixture fixture, ITestOutputHelper output) : TrainingTests(fixture, output), IClassFixture<CpuLaunchedFixture>;
+[Collection(Accelerators.CpuLaunched), Trait(Accelerators.Trait, Accelerators.CpuLaunched)]
+public sealed class CpuLaunchedTrainingTests(CpuLaunchedFixture fixture, ITestOutputHelper output) : TrainingTests(fixture, output);
 
-public sealed class CudaTrainingTests(CudaFixture fixture, ITestOutputHelper output) : TrainingTests(fixture, output), IClassFixture<CudaFixture>;
+[Collection(Accelerators.Cuda), Trait(Accelerators.Trait, Accelerators.Cuda)]
+public sealed class CudaTrainingTests(CudaFixture fixture, ITestOutputHelper output) : TrainingTests(fixture, output);
 
-public sealed class OpenClTrainingTests(OpenClFixture fixture, ITestOutputHelper output) : TrainingTests(fixture, output), IClassFixture<OpenClFixture>;
+[Collection(Accelerators.OpenCL), Trait(Accelerators.Trait, Accelerators.OpenCL)]
+public sealed class OpenClTrainingTests(OpenClFixture fixture, ITestOutputHelper output) : TrainingTests(fixture, output);

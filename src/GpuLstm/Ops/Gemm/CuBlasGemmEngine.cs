@@ -1,5 +1,3 @@
-using System.Reflection;
-using System.Runtime.InteropServices;
 using GpuLstm.Device;
 using GpuLstm.Kernels;
 using ILGPU;
@@ -13,30 +11,37 @@ namespace GpuLstm.Ops;
 /// </summary>
 internal sealed class CuBlasGemmEngine : BlasGemmEngine
 {
-    private static readonly object ResolverLock = new();
-    private static bool _resolverSet;
+    /// <summary>CUBLAS_TF32_TENSOR_OP_MATH; ILGPU.Algorithms' enum has no name for it.</summary>
+    private const CuBlasMathMode Tf32TensorOpMath = (CuBlasMathMode)3;
 
     private readonly CuBlas _blas;
 
-    private CuBlasGemmEngine(ComputeDevice device, CuBlas blas) : base(new IlgpuGemmEngine(device, tiled: true)) => _blas = blas;
+    private CuBlasGemmEngine(ComputeDevice device, CuBlas blas, bool tf32) : base(new IlgpuGemmEngine(device, tiled: true))
+    {
+        _blas = blas;
+        UsesTf32 = tf32;
+    }
 
     public override string Name => "cublas";
 
-    /// <summary>cuBLAS for a CUDA device when the library loads; null otherwise (the caller falls back).</summary>
-    public static CuBlasGemmEngine? TryCreate(ComputeDevice device)
+    public bool UsesTf32 { get; }
+
+    /// <summary>cuBLAS for a CUDA device; <see cref="CuBlasLibrary.Probe"/> must have found the library.</summary>
+    public static CuBlasGemmEngine Create(ComputeDevice device, bool tf32)
     {
-        if (device.Accelerator is not CudaAccelerator cuda)
-            return null;
-        InstallResolver();
+        var cuda = (CudaAccelerator)device.Accelerator;
+        var blas = new CuBlas(cuda) { PointerMode = CuBlasPointerMode.Host };
         try
         {
-            var blas = new CuBlas(cuda) { PointerMode = CuBlasPointerMode.Host };
             blas.Stream = (CudaStream)cuda.DefaultStream;
-            return new CuBlasGemmEngine(device, blas);
+            if (tf32)
+                blas.MathMode = Tf32TensorOpMath;
+            return new CuBlasGemmEngine(device, blas, tf32);
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException or CuBlasException)
+        catch
         {
-            return null;
+            blas.Dispose();
+            throw;
         }
     }
 
@@ -46,60 +51,6 @@ internal sealed class CuBlasGemmEngine : BlasGemmEngine
             b, lb.LeadingDimension, a, la.LeadingDimension, args.Beta, c, args.CRowStride);
 
     private static CuBlasOperation Op(BlasOperand o) => o.Transposed ? CuBlasOperation.Transpose : CuBlasOperation.NonTranspose;
-
-    /// <summary>
-    /// ILGPU.Algorithms asks for libcublas.so.10/11/12; newer CUDA (e.g. 13, shipped inside PyTorch's
-    /// nvidia packages) names it differently. GPULSTM_CUBLAS or a search of known places finds it.
-    /// </summary>
-    private static void InstallResolver()
-    {
-        lock (ResolverLock)
-        {
-            if (_resolverSet)
-                return;
-            _resolverSet = true;
-            NativeLibrary.SetDllImportResolver(typeof(CuBlas).Assembly, Resolve);
-        }
-    }
-
-    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
-    {
-        if (!name.Contains("cublas", StringComparison.OrdinalIgnoreCase))
-            return IntPtr.Zero;
-        if (NativeLibrary.TryLoad(name, assembly, path, out IntPtr handle))
-            return handle;
-        foreach (string candidate in CublasCandidates())
-        {
-            if (NativeLibrary.TryLoad(candidate, out handle))
-                return handle;
-        }
-        return IntPtr.Zero;
-    }
-
-    private static IEnumerable<string> CublasCandidates()
-    {
-        string? explicitPath = Environment.GetEnvironmentVariable("GPULSTM_CUBLAS");
-        if (!string.IsNullOrEmpty(explicitPath))
-            yield return explicitPath;
-        foreach (string version in new[] { "13", "12", "11" })
-            yield return $"libcublas.so.{version}";
-        foreach (string root in new[] { "/usr/local/lib", "/usr/lib", "/opt/conda/lib", Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + "/.local/lib" })
-        {
-            if (!Directory.Exists(root))
-                continue;
-            IEnumerable<string> found;
-            try
-            {
-                found = Directory.EnumerateFiles(root, "libcublas.so*", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 6, IgnoreInaccessible = true });
-            }
-            catch (IOException)
-            {
-                continue;
-            }
-            foreach (string file in found.Where(f => !f.Contains("Lt", StringComparison.Ordinal)).OrderByDescending(f => f))
-                yield return file;
-        }
-    }
 
     public override void Dispose()
     {

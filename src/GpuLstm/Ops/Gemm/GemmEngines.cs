@@ -2,21 +2,23 @@ using GpuLstm.Device;
 
 namespace GpuLstm.Ops;
 
-/// <summary>
-/// Picks the GEMM engine for a device: cuBLAS on CUDA when it loads, OpenBLAS on the CPU
-/// accelerator when installed, GpuLstm's own ILGPU kernel otherwise. GPULSTM_GEMM=ilgpu forces the kernel.
-/// </summary>
+/// <summary>Builds the GEMM engine <see cref="GemmEngineChoice"/> decides on for a device.</summary>
 internal static class GemmEngines
 {
-    public const string EnvironmentVariable = "GPULSTM_GEMM";
+    public static GemmDecision Decide(DeviceKind kind, ComputeDeviceOptions options) =>
+        GemmEngineChoice.Decide(kind, options.ResolveGemm(),
+            options.CuBlasProbe ?? CuBlasLibrary.Probe, options.OpenBlasProbe ?? OpenBlasGemmEngine.Probe);
 
-    public static IGemmEngine Create(ComputeDevice device)
+    public static IGemmEngine Create(ComputeDevice device, ComputeDeviceOptions options)
     {
-        string? forced = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (string.Equals(forced, "ilgpu", StringComparison.OrdinalIgnoreCase))
-            return new IlgpuGemmEngine(device);
-        return (IGemmEngine?)CuBlasGemmEngine.TryCreate(device)
-            ?? (IGemmEngine?)OpenBlasGemmEngine.TryCreate(device)
-            ?? new IlgpuGemmEngine(device);
+        var decision = Decide(device.Kind, options);
+        if (decision.Warning is { } warning)
+            DeviceWarnings.Emit(options, warning);
+        return decision.Engine switch
+        {
+            GemmEngineKind.CuBlas => CuBlasGemmEngine.Create(device, options.ResolveTf32()),
+            GemmEngineKind.OpenBlas => OpenBlasGemmEngine.Create(device),
+            _ => new IlgpuGemmEngine(device),
+        };
     }
 }

@@ -51,27 +51,27 @@ internal sealed unsafe class OpenBlasGemmEngine : BlasGemmEngine
 
     public override string Name => "openblas";
 
-    /// <summary>Loads OpenBLAS if installed (Debian: libopenblas0-pthread); null otherwise.</summary>
-    public static OpenBlasGemmEngine? TryCreate(ComputeDevice device)
+    /// <summary>Looks for OpenBLAS (Debian: libopenblas0-pthread) with cblas_sgemm; every name tried is listed.</summary>
+    public static LibraryProbe Probe()
     {
-        if (device.Kind != DeviceKind.Cpu)
-            return null;
+        var tried = new List<string>();
         foreach (string name in LibraryNames)
         {
-            if (NativeLibrary.TryLoad(name, out IntPtr handle) && NativeLibrary.TryGetExport(handle, "cblas_sgemm", out IntPtr sgemm))
-                return new OpenBlasGemmEngine(device, handle, sgemm);
+            tried.Add(name);
+            if (NativeLibrary.TryLoad(name, out IntPtr handle) && NativeLibrary.TryGetExport(handle, "cblas_sgemm", out _))
+                return new LibraryProbe("OpenBLAS", name, tried);
         }
-        return null;
+        return new LibraryProbe("OpenBLAS", null, tried);
     }
 
-    public static bool IsAvailable()
+    public static bool IsAvailable() => Probe().Found;
+
+    /// <summary>OpenBLAS for the CPU accelerator; <see cref="Probe"/> must have found it.</summary>
+    public static OpenBlasGemmEngine Create(ComputeDevice device)
     {
-        foreach (string name in LibraryNames)
-        {
-            if (NativeLibrary.TryLoad(name, out IntPtr handle) && NativeLibrary.TryGetExport(handle, "cblas_sgemm", out _))
-                return true;
-        }
-        return false;
+        string name = Probe().Loaded ?? throw new InvalidOperationException("OpenBLAS is not installed.");
+        IntPtr handle = NativeLibrary.Load(name);
+        return new OpenBlasGemmEngine(device, handle, NativeLibrary.GetExport(handle, "cblas_sgemm"));
     }
 
     protected override void RunBlas(in GemmArgs args, BlasOperand la, BlasOperand lb,

@@ -1,0 +1,57 @@
+using GpuLstm.Ops;
+
+namespace GpuLstm.Device;
+
+/// <summary>
+/// How a <see cref="ComputeDevice"/> is set up. Properties left null take their value from the
+/// environment (GPULSTM_GEMM, GPULSTM_TF32), so a program and a shell agree by default.
+/// </summary>
+public sealed record ComputeDeviceOptions
+{
+    public const string Tf32Variable = "GPULSTM_TF32";
+
+    /// <summary>
+    /// On the CPU accelerator, run kernels with little work on the calling thread instead of through
+    /// ILGPU's launcher (same kernel method, much lower latency). Tests turn it off to cover the launcher.
+    /// </summary>
+    public bool InlineSmallCpuKernels { get; init; } = true;
+
+    /// <summary>The GEMM engine; null: GPULSTM_GEMM, else <see cref="GemmEngineKind.Auto"/>.</summary>
+    public GemmEngineKind? Gemm { get; init; }
+
+    /// <summary>
+    /// Let cuBLAS use TF32 tensor cores for float GEMMs (about 10 mantissa bits per product instead
+    /// of 23; PyTorch's cuDNN default). Null: GPULSTM_TF32=1, else off (exact FP32). Only cuBLAS uses it.
+    /// </summary>
+    public bool? Tf32 { get; init; }
+
+    /// <summary>
+    /// Where warnings go (e.g. an automatic fall-back to a slower GEMM). Null: standard error, each
+    /// distinct warning once per process.
+    /// </summary>
+    public Action<string>? Warning { get; init; }
+
+    /// <summary>Tests stand in for the library search with these (a machine has what it has).</summary>
+    internal Func<LibraryProbe>? CuBlasProbe { get; init; }
+
+    internal Func<LibraryProbe>? OpenBlasProbe { get; init; }
+
+    internal GemmEngineKind ResolveGemm() => Gemm ?? GemmEngineChoice.FromEnvironment();
+
+    internal bool ResolveTf32()
+    {
+        if (Tf32 is { } set)
+            return set;
+        return ParseTf32(Environment.GetEnvironmentVariable(Tf32Variable));
+    }
+
+    internal static bool ParseTf32(string? text)
+    {
+        return text?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "0" or "false" or "off" => false,
+            "1" or "true" or "on" => true,
+            _ => throw new ArgumentException($"{Tf32Variable}='{text}' is not valid; expected 1 or 0 (also true/false, on/off)."),
+        };
+    }
+}

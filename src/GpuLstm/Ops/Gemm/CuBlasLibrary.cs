@@ -1,0 +1,121 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using ILGPU.Runtime.Cuda;
+
+namespace GpuLstm.Ops;
+
+/// <summary>
+/// Finds cuBLAS for ILGPU.Algorithms, which asks only for libcublas.so.10/11/12. Order:
+/// GPULSTM_CUBLAS, the loader's libcublas.so.13/12/11, cuBLAS inside Python environments (PyTorch's
+/// nvidia-cublas wheel: site-packages/nvidia/*/lib), then CUDA toolkit folders. Probed once per process.
+/// </summary>
+internal static class CuBlasLibrary
+{
+    public const string EnvironmentVariable = "GPULSTM_CUBLAS";
+
+    private static readonly object Lock = new();
+    private static LibraryProbe? _probe;
+    private static IntPtr _handle;
+
+    public static LibraryProbe Probe()
+    {
+        lock (Lock)
+        {
+            if (_probe is not null)
+                return _probe;
+            var tried = new List<string>();
+            foreach (string candidate in Candidates(Environment.GetEnvironmentVariable).Distinct())
+            {
+                tried.Add(candidate);
+                if (NativeLibrary.TryLoad(candidate, out IntPtr handle) && NativeLibrary.TryGetExport(handle, "cublasSgemm_v2", out _))
+                {
+                    _handle = handle;
+                    NativeLibrary.SetDllImportResolver(typeof(CuBlas).Assembly, Resolve);
+                    return _probe = new LibraryProbe("cuBLAS", candidate, tried);
+                }
+            }
+            return _probe = new LibraryProbe("cuBLAS", null, tried);
+        }
+    }
+
+    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path) =>
+        name.Contains("cublas", StringComparison.OrdinalIgnoreCase) ? _handle : IntPtr.Zero;
+
+    /// <summary>Every place looked at, in order; <paramref name="env"/> reads environment variables.</summary>
+    internal static IEnumerable<string> Candidates(Func<string, string?> env)
+    {
+        if (env(EnvironmentVariable) is { Length: > 0 } explicitPath)
+            yield return explicitPath;
+        foreach (string version in new[] { "13", "12", "11" })
+            yield return $"libcublas.so.{version}";
+        foreach (string prefix in PythonPrefixes(env))
+        {
+            foreach (string file in Glob(Path.Combine(prefix, "lib"), "python3*", "*-packages", "nvidia", "*", "lib"))
+                yield return file;
+        }
+        foreach (string file in Glob("/usr/local", "cuda*", "lib64").Concat(Glob("/usr/lib", "x86_64-linux-gnu")).Concat(Glob("/opt/conda", "lib")))
+            yield return file;
+    }
+
+    /// <summary>Python installations that may hold pip's nvidia packages, the active ones first.</summary>
+    internal static IEnumerable<string> PythonPrefixes(Func<string, string?> env)
+    {
+        foreach (string name in new[] { "VIRTUAL_ENV", "CONDA_PREFIX" })
+        {
+            if (env(name) is { Length: > 0 } prefix)
+                yield return prefix;
+        }
+        // A virtual environment's bin/ on PATH (how `python3` there finds torch) marks its prefix.
+        foreach (string dir in (env("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string? parent = Path.GetDirectoryName(dir.TrimEnd('/'));
+            if (parent is not null && File.Exists(Path.Combine(parent, "pyvenv.cfg")))
+                yield return parent;
+        }
+        foreach (string venv in Glob("/opt", "*", ".venv").Concat(Glob("/opt", "*", "venv")))
+            yield return venv;
+        string home = env("HOME") ?? "";
+        if (home.Length > 0)
+        {
+            yield return Path.Combine(home, ".venv");
+            yield return Path.Combine(home, ".local");
+        }
+        yield return "/opt/conda";
+        yield return "/usr/local";
+        yield return "/usr";
+    }
+
+    /// <summary>libcublas.so.* (not cublasLt) under root/segments..., newest version first.</summary>
+    private static IEnumerable<string> Glob(string root, params string[] segments)
+    {
+        IEnumerable<string> dirs = [root];
+        foreach (string segment in segments)
+            dirs = dirs.SelectMany(d => SafeDirectories(d, segment));
+        return dirs.SelectMany(d => SafeFiles(d, "libcublas.so.*"))
+            .OrderByDescending(f => f, StringComparer.Ordinal);
+    }
+
+    private static IEnumerable<string> SafeDirectories(string dir, string pattern)
+    {
+        try
+        {
+            return Directory.Exists(dir) ? Directory.GetDirectories(dir, pattern) : [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    private static IEnumerable<string> SafeFiles(string dir, string pattern)
+    {
+        try
+        {
+            return Directory.Exists(dir) ? Directory.GetFiles(dir, pattern) : [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+}
