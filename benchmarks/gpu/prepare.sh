@@ -21,10 +21,10 @@ command -v dotnet >/dev/null || die "no dotnet on PATH (prepare.sh needs the .NE
 DOTNET_HOME=$(dirname "$(readlink -f "$(command -v dotnet)")")
 MAJOR=$(sed -n 's/.*<TargetFramework>net\([0-9]*\)\..*/\1/p' Directory.Build.props)
 [[ -n $MAJOR ]] || die "cannot read <TargetFramework> from Directory.Build.props"
-RT_VERSION=$(ls "$DOTNET_HOME/shared/Microsoft.NETCore.App" 2>/dev/null | grep "^$MAJOR\." | sort -V | tail -1)
-[[ -n $RT_VERSION ]] || die "no Microsoft.NETCore.App $MAJOR.* under $DOTNET_HOME/shared"
-FXR_VERSION=$(ls "$DOTNET_HOME/host/fxr" | sort -V | tail -1)
-[[ -n $FXR_VERSION ]] || die "no host/fxr under $DOTNET_HOME"
+RT_VERSION=$(cd "$DOTNET_HOME/shared/Microsoft.NETCore.App" 2>/dev/null && printf '%s\n' "$MAJOR".* | sort -V | tail -1)
+[[ -n $RT_VERSION && -d $DOTNET_HOME/shared/Microsoft.NETCore.App/$RT_VERSION ]] || die "no Microsoft.NETCore.App $MAJOR.* under $DOTNET_HOME/shared"
+FXR_VERSION=$(cd "$DOTNET_HOME/host/fxr" 2>/dev/null && printf '%s\n' * | sort -V | tail -1)
+[[ -n $FXR_VERSION && -d $DOTNET_HOME/host/fxr/$FXR_VERSION ]] || die "no host/fxr under $DOTNET_HOME"
 mkdir -p "$B"
 
 # 1. the runtime: muxer + hostfxr + Microsoft.NETCore.App, as one .tar.xz

@@ -125,6 +125,7 @@ public static class BenchCommand
             ["device"] = device.ToString(),
             ["device_kind"] = device.Kind.ToString().ToLowerInvariant(),
             ["gemm"] = device.GemmEngineName,
+            ["tf32"] = device.UsesTf32,
             ["date_utc"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
             ["results"] = results.Select(r => new Dictionary<string, object>
             {
