@@ -143,12 +143,13 @@ def build(work, out, mode):
             problems.append(f"{tests['failed']} test(s) failed, {tests['errors']} error(s)")
         if tests["total"] and tests["skipped"] == tests["total"]:
             problems.append("every test was skipped (device absent for the fixtures?)")
-    for row in rows:
-        if row["gpulstm_ms"] is None:
-            problems.append(f"no GpuLstm result for {row['shape']}")
-        for k in refs:
-            if row[f"torch_{k}_ms"] is None and k not in skipped_refs:
-                problems.append(f"no PyTorch ({k}) result for {row['shape']}")
+    missing = [row["shape"] for row in rows if row["gpulstm_ms"] is None]
+    if missing:
+        problems.append("no GpuLstm result for " + ", ".join(missing))
+    for k in refs:
+        missing = [row["shape"] for row in rows if row[f"torch_{k}_ms"] is None]
+        if missing and k not in skipped_refs:
+            problems.append(f"no PyTorch ({k}) result for " + ", ".join(missing))
     expected = {"gpu": ["preflight", "tests", "bench", "pytorch-tf32-on", "pytorch-tf32-off"],
                 "self-test": ["preflight", "tests", "bench", "pytorch-cpu"]}[mode]
     done = {p["phase"] for p in phases}
@@ -186,7 +187,8 @@ def render(doc):
         lines.append(f"Note: {n}")
     lines.append("")
     lines.append(f"- date (UTC): {info.get('DATE_UTC', '?')}; host {info.get('HOST', '?')}, {info.get('CORES', '?')} cores")
-    lines.append(f"- GpuLstm: {device}, GEMM {gl.get('gemm') or info.get('GPULSTM_GEMM_ENGINE', '?')}; "
+    tf32 = "" if "tf32" not in gl else (", TF32 on" if gl["tf32"] else ", TF32 off (exact FP32)")
+    lines.append(f"- GpuLstm: {device}, GEMM {gl.get('gemm') or info.get('GPULSTM_GEMM_ENGINE', '?')}{tf32}; "
                  f"bundle rev {info.get('BUNDLE_GIT_REV', '?')}; runtime {info.get('DOTNET_RUNTIME', '?')}")
     if mode == "gpu":
         lines.append(f"- driver {info.get('DRIVER_VERSION') or 'unknown'}, CUDA (driver) {info.get('CUDA_DRIVER_VERSION') or 'unknown'}; "

@@ -76,6 +76,26 @@ info SHAPES "$SHAPES"
 info GPULSTM_STEPS "$STEPS"; info GPULSTM_WARMUP "$WARMUP"
 info TORCH_STEPS "$TORCH_STEPS"; info TORCH_WARMUP "$TORCH_WARMUP"
 
+# ---- GPU mode: the driver first (no driver: stop within a second)
+if [[ $MODE == gpu ]]; then
+  LIBCUDA=""
+  for cand in $(ldconfig -p 2>/dev/null | awk '/libcuda\.so/ {print $NF}') \
+              /usr/local/nvidia/lib64/libcuda.so.1 /usr/local/nvidia/lib64/libcuda.so \
+              /usr/lib/x86_64-linux-gnu/libcuda.so.1 /usr/lib/x86_64-linux-gnu/libcuda.so \
+              /usr/lib64/libcuda.so.1 /usr/lib/libcuda.so.1; do
+    [[ $cand == */stubs/* ]] && continue
+    [[ -e $cand ]] && { LIBCUDA=$cand; break; }
+  done
+  [[ -n $LIBCUDA ]] || die "no NVIDIA driver library (libcuda.so*) in ldconfig -p, /usr/local/nvidia/lib64 or /usr/lib/x86_64-linux-gnu: this is not a CUDA machine. On a CPU machine run: bash benchmarks/gpu/run.sh --self-test"
+  # ILGPU asks for libcuda.so; the driver may ship only libcuda.so.1: a libcuda.so link in a folder of our own
+  mkdir -p "$WORK/lib"
+  ln -sf "$LIBCUDA" "$WORK/lib/libcuda.so"
+  LD_LIBRARY_PATH="$WORK/lib:$(dirname "$LIBCUDA")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  export LD_LIBRARY_PATH
+  info LIBCUDA "$LIBCUDA"
+  echo "driver library: $LIBCUDA"
+fi
+
 # ---- python: one with torch (the reference, and where cuBLAS 13 lives), else any python3 for the report
 python_with_torch() {
   local want_cuda=$1 exe
@@ -93,8 +113,9 @@ if [[ $MODE == gpu ]]; then TORCH_PY=$(python_with_torch 1) || TORCH_PY=""; else
 REPORT_PY=${TORCH_PY:-$(command -v python3 || command -v /usr/bin/python3 || true)}
 info TORCH_PYTHON "${TORCH_PY:-none}"
 if [[ -n $TORCH_PY ]]; then
-  info TORCH_VERSION "$("$TORCH_PY" -c 'import torch; print(torch.__version__)' 2>/dev/null)"
-  info TORCH_CUDA "$("$TORCH_PY" -c 'import torch; print(torch.version.cuda)' 2>/dev/null)"
+  read -r tv tc < <("$TORCH_PY" -c 'import torch; print(torch.__version__, torch.version.cuda)' 2>/dev/null)
+  info TORCH_VERSION "${tv:-?}"
+  info TORCH_CUDA "${tc:-?}"
 fi
 
 report() {
@@ -124,25 +145,8 @@ bounded() {
   timeout -k 10 "$left" "$@"
 }
 
-# ---- GPU mode: the driver and cuBLAS, found before anything slow
+# ---- GPU mode: cuBLAS (torch's), found before anything slow
 if [[ $MODE == gpu ]]; then
-  LIBCUDA=""
-  for cand in $(ldconfig -p 2>/dev/null | awk '/libcuda\.so/ {print $NF}') \
-              /usr/local/nvidia/lib64/libcuda.so.1 /usr/local/nvidia/lib64/libcuda.so \
-              /usr/lib/x86_64-linux-gnu/libcuda.so.1 /usr/lib/x86_64-linux-gnu/libcuda.so \
-              /usr/lib64/libcuda.so.1 /usr/lib/libcuda.so.1; do
-    [[ $cand == */stubs/* ]] && continue
-    [[ -e $cand ]] && { LIBCUDA=$cand; break; }
-  done
-  [[ -n $LIBCUDA ]] || die "no NVIDIA driver library (libcuda.so*) in ldconfig -p, /usr/local/nvidia/lib64 or /usr/lib/x86_64-linux-gnu: this is not a CUDA machine. On a CPU machine run: bash benchmarks/gpu/run.sh --self-test"
-  # ILGPU asks for libcuda.so; the driver may ship only libcuda.so.1: a libcuda.so link in a folder of our own
-  mkdir -p "$WORK/lib"
-  ln -sf "$LIBCUDA" "$WORK/lib/libcuda.so"
-  LD_LIBRARY_PATH="$WORK/lib:$(dirname "$LIBCUDA")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-  export LD_LIBRARY_PATH
-  info LIBCUDA "$LIBCUDA"
-  echo "driver library: $LIBCUDA"
-
   if [[ -z ${GPULSTM_CUBLAS:-} ]]; then
     find_cublas='
 import glob, os, re, sys
