@@ -15,11 +15,18 @@ public static class DeviceSelector
 {
     public const string EnvironmentVariable = "GPULSTM_DEVICE";
 
-    /// <summary>Creates the ILGPU context every GpuLstm-owned device uses.</summary>
+    // PoCL 6.0 (Debian 13) is not safe to initialise from two threads at once: while one thread runs
+    // its first device initialisation, another thread's clGetDeviceIDs returns no devices, so a
+    // context created at that moment silently lacks the OpenCL device (seen with xunit creating
+    // fixtures in parallel). Contexts are rare: create them one at a time.
+    private static readonly Lock ContextCreation = new();
+
+    /// <summary>Creates the ILGPU context every GpuLstm-owned device uses (one at a time, see above).</summary>
     public static Context CreateContext()
     {
         NativeLibraries.Install();
-        return Context.Create(builder => ConfigureCompiler(builder.Default()));
+        lock (ContextCreation)
+            return Context.Create(builder => ConfigureCompiler(builder.Default()));
     }
 
     /// <summary>
