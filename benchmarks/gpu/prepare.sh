@@ -54,8 +54,9 @@ ls "$B"/tests/Fixtures/*.safetensors >/dev/null 2>&1 || die "no Fixtures/*.safet
 # Not needed by the console runner: code coverage (30 MB, pulled in by Microsoft.NET.Test.Sdk) and
 # TestPlatform's satellite resource folders
 rm -rf "$B/tests/Microsoft.CodeCoverage"
-find "$B/tests" -mindepth 1 -maxdepth 1 -type d ! -name Fixtures -exec test -e '{}/Microsoft.TestPlatform.CoreUtilities.resources.dll' ';' -print0 \
-  | xargs -0 -r rm -rf
+for d in "$B"/tests/*/; do
+  if [[ -e $d/Microsoft.TestPlatform.CoreUtilities.resources.dll ]]; then rm -rf "$d"; fi
+done
 
 # 4. the xunit v2 console runner: the NuGet global packages folder, else a local cache, else NuGet
 runner_dir() {
@@ -74,7 +75,14 @@ runner_dir() {
     mv "$nupkg.tmp" "$nupkg"
   fi
   rm -rf "$cache/x"; mkdir -p "$cache/x"
-  (cd "$cache/x" && unzip -q "$nupkg" 'tools/netcoreapp2.0/*')
+  if command -v unzip >/dev/null; then
+    (cd "$cache/x" && unzip -q "$nupkg" 'tools/netcoreapp2.0/*') || return 1
+  else
+    python3 -c 'import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+z.extractall(sys.argv[2], [n for n in z.namelist() if n.startswith("tools/netcoreapp2.0/")])' "$nupkg" "$cache/x" || return 1
+  fi
+  [[ -f $cache/x/tools/netcoreapp2.0/xunit.console.dll ]] || return 1
   echo "$cache/x/tools/netcoreapp2.0"
 }
 RUNNER_SRC=$(runner_dir) || die "could not get xunit.runner.console $RUNNER_VERSION (NuGet unreachable?)"
