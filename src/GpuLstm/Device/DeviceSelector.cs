@@ -12,9 +12,20 @@ public static class DeviceSelector
 {
     public const string EnvironmentVariable = "GPULSTM_DEVICE";
 
-    /// <summary>Creates the ILGPU context every GpuLstm-owned device uses.</summary>
-    internal static Context CreateContext() =>
-        Context.Create(builder => ConfigureCompiler(builder.Default()));
+    // PoCL 6.0 (Debian 13) is not safe to initialise from two threads at once: while one thread
+    // runs its first device initialisation, a second thread's clGetDeviceIDs returns no devices
+    // (pocl_init_devices returns "success" early when an init is in progress), so a context
+    // created at the same moment silently lacks the OpenCL device (4 threads creating contexts at
+    // once: 1 or 2 of them see it). xUnit creates test fixtures in parallel; one of the first 12
+    // OpenCL test runs in CI lost a whole test class to it. Contexts are rare: serialise them.
+    private static readonly Lock ContextCreation = new();
+
+    /// <summary>Creates the ILGPU context every GpuLstm-owned device uses (one at a time, see above).</summary>
+    internal static Context CreateContext()
+    {
+        lock (ContextCreation)
+            return Context.Create(builder => ConfigureCompiler(builder.Default()));
+    }
 
     /// <summary>
     /// Settings that change generated code, shared by device contexts and the codegen check so the
