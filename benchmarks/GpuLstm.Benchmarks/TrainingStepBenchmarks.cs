@@ -1,3 +1,4 @@
+using GpuLstm.Samples;
 using BenchmarkDotNet.Attributes;
 using GpuLstm.Device;
 using GpuLstm.Memory;

@@ -41,7 +41,7 @@ else
   mv "$RT_TAR.tmp" "$RT_TAR"
 fi
 
-# 2. the CLI, framework-dependent (run as: dotnet cli/gpulstm.dll)
+# 2. the CLI, framework-dependent (run as: dotnet cli/GpuLstm.Cli.dll)
 say "publishing src/GpuLstm.Cli (Release, framework-dependent)"
 rm -rf "$B/cli"
 dotnet publish src/GpuLstm.Cli -c Release -o "$B/cli" -p:UseAppHost=false --nologo -v quiet

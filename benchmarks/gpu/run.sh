@@ -211,7 +211,7 @@ export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1  # the GPU machine may lack libic
 "$DOTNET" --list-runtimes || die "the bundled runtime does not start"
 info DOTNET_RUNTIME "$("$DOTNET" --list-runtimes | head -1)"
 echo "dotnet on PATH now: $(command -v dotnet) (bundled, DOTNET_ROOT=$DOTNET_ROOT)"
-GPULSTM=("$DOTNET" "$BUNDLE/cli/gpulstm.dll")
+GPULSTM=("$DOTNET" "$BUNDLE/cli/GpuLstm.Cli.dll")
 
 # ---- preflight: the device GpuLstm chooses must be the one asked for
 json_field() { sed -n "s/.*\"$2\": *\"\([^\"]*\)\".*/\1/p" "$1" | head -1; }

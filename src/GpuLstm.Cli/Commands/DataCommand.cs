@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using GpuLstm.Data;
+using GpuLstm.Datasets;
 
 namespace GpuLstm.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using GpuLstm.Device;
-using GpuLstm.Examples;
+using GpuLstm.Samples;
 
 namespace GpuLstm.Cli.Commands;
 

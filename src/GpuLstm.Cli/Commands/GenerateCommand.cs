@@ -1,6 +1,6 @@
 using System.Text.Json;
 using GpuLstm.Device;
-using GpuLstm.Examples;
+using GpuLstm.Samples;
 using GpuLstm.Models;
 
 namespace GpuLstm.Cli.Commands;

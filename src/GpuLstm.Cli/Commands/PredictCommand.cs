@@ -1,6 +1,9 @@
+using GpuLstm.Codegen;
+using GpuLstm.Plotting;
+using GpuLstm.Samples;
 using System.Globalization;
 using System.Text.Json;
-using GpuLstm.Data;
+using GpuLstm.Datasets;
 using GpuLstm.Device;
 using GpuLstm.Models;
 
@@ -37,7 +40,7 @@ public static class PredictCommand
         int window = settings.GetProperty("window").GetInt32();
         double scale = settings.GetProperty("scale").GetDouble();
         string? data = args.Text("--data");
-        var series = data is null ? Datasets.Co2() : CsvTable.Load(data).NumericColumn(
+        var series = data is null ? BuiltInDatasets.Co2() : CsvTable.Load(data).NumericColumn(
             args.Text("--column") ?? throw new ArgumentException("--data needs --column NAME."));
         int steps = args.Int("--steps", 12);
 

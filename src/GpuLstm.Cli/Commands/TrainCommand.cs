@@ -1,6 +1,9 @@
+using GpuLstm.Codegen;
+using GpuLstm.Plotting;
+using GpuLstm.Samples;
 using System.Globalization;
 using System.Text.Json;
-using GpuLstm.Data;
+using GpuLstm.Datasets;
 using GpuLstm.Device;
 using GpuLstm.IO;
 using GpuLstm.Models;
@@ -82,7 +85,7 @@ public static class TrainCommand
         {
             if (args.Text("--column") is not null)
                 throw new ArgumentException("--column needs --data FILE.csv (the built-in CO2 series has one column).");
-            return (Datasets.Co2(), Datasets.Co2Dates(), "Mauna Loa CO2 monthly (built in)", "CO2");
+            return (BuiltInDatasets.Co2(), BuiltInDatasets.Co2Dates(), "Mauna Loa CO2 monthly (built in)", "CO2");
         }
         string column = args.Text("--column") ?? throw new ArgumentException("--data needs --column NAME.");
         if (!File.Exists(data))

@@ -40,8 +40,8 @@ public sealed class Tape : IDisposable
         return t;
     }
 
-    /// <summary>Keeps a tensor (e.g. a view) alive until <see cref="Reset"/>.</summary>
-    internal Tensor Own(Tensor tensor)
+    /// <summary>Keeps a tensor (e.g. a view, or an upload for this step) alive until <see cref="Reset"/>, which disposes it.</summary>
+    public Tensor Own(Tensor tensor)
     {
         _owned.Add(tensor);
         return tensor;

@@ -1,4 +1,4 @@
-using GpuLstm.Data;
+using GpuLstm.Datasets;
 
 namespace GpuLstm.Tests.Data;
 

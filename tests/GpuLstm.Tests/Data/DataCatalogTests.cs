@@ -2,7 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
-using GpuLstm.Data;
+using GpuLstm.Datasets;
 using GpuLstm.Tests.IO;
 
 namespace GpuLstm.Tests.Data;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using GpuLstm.Data;
+using GpuLstm.Datasets;
 using GpuLstm.Tests.IO;
 
 namespace GpuLstm.Tests.Data;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using GpuLstm.Data;
+using GpuLstm.Datasets;
 
 namespace GpuLstm.Tests.Data;
 
@@ -9,8 +9,8 @@ public sealed class DatasetsTests
     [Fact]
     public void Co2HasEveryRowOfTheFileInOrder()
     {
-        var co2 = Datasets.Co2();
-        var dates = Datasets.Co2Dates();
+        var co2 = BuiltInDatasets.Co2();
+        var dates = BuiltInDatasets.Co2Dates();
 
         Assert.Equal(741, co2.Length);
         Assert.Equal(co2.Length, dates.Count);
@@ -25,27 +25,27 @@ public sealed class DatasetsTests
     [Fact]
     public void Co2MatchesTheRepositoryFileLineByLine()
     {
-        string path = FindRepositoryFile("src/GpuLstm/Data/Datasets/co2-concentration.csv");
+        string path = FindRepositoryFile("src/GpuLstm.Datasets/BuiltIn/co2-concentration.csv");
         // The file has no quoting, so a plain split is an independent check of the parser.
         var lines = File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
         Assert.Equal("Date,CO2,adjusted CO2", lines[0]);
         var expected = lines.Skip(1).Select(l => double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture)).ToArray();
-        Assert.Equal(expected, Datasets.Co2());
-        Assert.Equal(lines.Skip(1).Select(l => l.Split(',')[0]), Datasets.Co2Dates());
+        Assert.Equal(expected, BuiltInDatasets.Co2());
+        Assert.Equal(lines.Skip(1).Select(l => l.Split(',')[0]), BuiltInDatasets.Co2Dates());
     }
 
     [Fact]
     public void Co2ReturnsAFreshCopy()
     {
-        var first = Datasets.Co2();
+        var first = BuiltInDatasets.Co2();
         first[0] = -1;
-        Assert.Equal(315.70, Datasets.Co2()[0]);
+        Assert.Equal(315.70, BuiltInDatasets.Co2()[0]);
     }
 
     [Fact]
     public void AttributionFileNamesSourceAndLicense()
     {
-        string text = File.ReadAllText(FindRepositoryFile("src/GpuLstm/Data/Datasets/ATTRIBUTION.md"));
+        string text = File.ReadAllText(FindRepositoryFile("src/GpuLstm.Datasets/BuiltIn/ATTRIBUTION.md"));
         Assert.Contains("vega-datasets@3.2.1", text);
         Assert.Contains("CC BY 4.0", text);
         Assert.Contains("Scripps", text);

@@ -1,4 +1,4 @@
-using GpuLstm.Data;
+using GpuLstm.Datasets;
 
 namespace GpuLstm.Tests.Data;
 
@@ -8,7 +8,7 @@ public sealed class SeattleWeatherTests
     [Fact]
     public void HasFourYearsOfConsecutiveDays()
     {
-        var days = Datasets.SeattleWeather();
+        var days = BuiltInDatasets.SeattleWeather();
 
         Assert.Equal(1461, days.Count);
         Assert.Equal(new SeattleWeatherDay(new DateOnly(2012, 1, 1), 0.0, 12.8, 5.0, 4.7, "drizzle"), days[0]);
@@ -20,8 +20,8 @@ public sealed class SeattleWeatherTests
     [Fact]
     public void WeatherKindsCountLikeTheFile()
     {
-        var counts = Datasets.SeattleWeather().GroupBy(d => d.Weather).ToDictionary(g => g.Key, g => g.Count());
+        var counts = BuiltInDatasets.SeattleWeather().GroupBy(d => d.Weather).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(new Dictionary<string, int> { ["rain"] = 641, ["sun"] = 640, ["fog"] = 101, ["drizzle"] = 53, ["snow"] = 26 }, counts);
-        Assert.Contains(Datasets.SeattleWeatherFileName, CsvTable.EmbeddedNames());
+        Assert.Contains(BuiltInDatasets.SeattleWeatherFileName, CsvTable.EmbeddedNames());
     }
 }

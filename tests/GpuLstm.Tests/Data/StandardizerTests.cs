@@ -1,4 +1,4 @@
-using GpuLstm.Data;
+using GpuLstm.Datasets;
 
 namespace GpuLstm.Tests.Data;
 
@@ -17,7 +17,7 @@ public sealed class StandardizerTests
     [Fact]
     public void RoundTripsOnCo2Scale()
     {
-        var co2 = Datasets.Co2();
+        var co2 = BuiltInDatasets.Co2();
         var split = SeriesSplit.HoldOutLast(co2.Length, test: 120);
         var s = Standardizer.Fit(split.Train(co2));
 

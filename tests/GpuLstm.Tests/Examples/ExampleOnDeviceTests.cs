@@ -1,4 +1,4 @@
-using GpuLstm.Examples;
+using GpuLstm.Samples;
 using GpuLstm.Tests.Infrastructure;
 
 namespace GpuLstm.Tests.Examples;

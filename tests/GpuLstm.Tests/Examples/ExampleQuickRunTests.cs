@@ -1,6 +1,6 @@
-using GpuLstm.Data;
+using GpuLstm.Datasets;
 using GpuLstm.Device;
-using GpuLstm.Examples;
+using GpuLstm.Samples;
 
 namespace GpuLstm.Tests.Examples;
 

@@ -1,4 +1,7 @@
-using GpuLstm.Data;
+using GpuLstm.Codegen;
+using GpuLstm.Plotting;
+using GpuLstm.Samples;
+using GpuLstm.Datasets;
 using GpuLstm.Device;
 using GpuLstm.Models;
 
@@ -11,7 +14,7 @@ public sealed class ForecasterTests
     public void Co2ForecastBeatsSeasonalNaiveAndPersistence()
     {
         using var device = ComputeDevice.Create(DeviceKind.Cpu);
-        var series = Datasets.Co2();
+        var series = BuiltInDatasets.Co2();
         var (model, report) = SeriesForecaster.Train(series, new ForecastOptions { Epochs = 15, Units = 16 }, device);
         using (model)
         {

@@ -1,3 +1,7 @@
+using GpuLstm.Codegen;
+using GpuLstm.Plotting;
+using GpuLstm.Datasets;
+using GpuLstm.Samples;
 using GpuLstm.Memory;
 using GpuLstm.Models;
 using GpuLstm.Optimizers;
