@@ -22,37 +22,23 @@ internal static class SafeTensorsWriter
         Validate(list, metadata);
         byte[] header = BuildHeader(list, metadata);
 
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
-        // Same directory as the target so the final move is a rename on one file system.
-        string temp = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
+            Span<byte> prefix = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
+            stream.Write(prefix);
+            stream.Write(header);
+            var chunk = new byte[4 * ChunkFloats];
+            foreach (var t in list)
             {
-                Span<byte> prefix = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
-                stream.Write(prefix);
-                stream.Write(header);
-                var chunk = new byte[4 * ChunkFloats];
-                foreach (var t in list)
+                for (int done = 0; done < t.Data.Length; done += ChunkFloats)
                 {
-                    for (int done = 0; done < t.Data.Length; done += ChunkFloats)
-                    {
-                        int count = Math.Min(ChunkFloats, t.Data.Length - done);
-                        SafeTensorsDType.WriteF32(t.Data.AsSpan(done, count), chunk);
-                        stream.Write(chunk, 0, 4 * count);
-                    }
+                    int count = Math.Min(ChunkFloats, t.Data.Length - done);
+                    SafeTensorsDType.WriteF32(t.Data.AsSpan(done, count), chunk);
+                    stream.Write(chunk, 0, 4 * count);
                 }
-                stream.Flush(flushToDisk: true);
             }
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
+        });
     }
 
     private static void Validate(List<NamedTensorData> tensors, IReadOnlyDictionary<string, string>? metadata)
@@ -125,20 +111,5 @@ internal static class SafeTensorsWriter
         while (json.Length < padded)
             json.WriteByte((byte)' ');
         return json.ToArray();
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the original exception is the one worth reporting.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }
