@@ -25,7 +25,7 @@ public sealed record ForecastOptions
 /// <summary>Test error of the LSTM next to the baselines on the same points, and what it produced.</summary>
 public sealed record ForecastReport(
     double Mae, double Rmse, double SeasonalNaiveMae, double SeasonalNaiveRmse, double PersistenceMae, double PersistenceRmse,
-    double[] Actual, double[] Forecast, double[] SeasonalNaive, int TestStart, History History, double Seconds, double Scale);
+    double[] Actual, double[] Forecast, double[] SeasonalNaive, double[] Persistence, int TestStart, History History, double Seconds, double Scale);
 
 /// <summary>
 /// Trains an LSTM to forecast the next value of a series from the previous <c>Window</c> values.
@@ -78,7 +78,7 @@ public static class SeriesForecaster
             ForecastErrors.Mae(actual, forecast), ForecastErrors.Rmse(actual, forecast),
             ForecastErrors.Mae(actual, seasonal), ForecastErrors.Rmse(actual, seasonal),
             ForecastErrors.Mae(actual, persistence), ForecastErrors.Rmse(actual, persistence),
-            actual, forecast, seasonal, testStart, history,
+            actual, forecast, seasonal, persistence, testStart, history,
             clock.Elapsed.TotalSeconds, scale);
         return (model, report);
     }

@@ -134,15 +134,9 @@ public static class TrainCommand
 
     private static void Plot(string path, ForecastReport r, string column)
     {
-        var plot = new PngPlot(1000, 700);
-        var loss = plot.AddPanel("Training loss (scaled MSE)", "epoch", "loss");
-        loss.AddLine("train", r.History["loss"].ToArray(), PlotColor.Blue);
-        loss.AddLine("validation", r.History["val_loss"].ToArray(), PlotColor.Orange);
-        var test = plot.AddPanel($"Test: forecast vs actual ({column})", "test point", column);
-        test.AddLine("actual", r.Actual, PlotColor.Blue);
-        test.AddLine("LSTM one-step forecast", r.Forecast, PlotColor.Orange);
-        test.AddLine("seasonal naive", r.SeasonalNaive, PlotColor.Green);
-        plot.Save(path);
+        var data = new ForecastChartData(column, "scaled MSE", r.History["loss"], r.History["val_loss"], column, Dates: null,
+            r.Actual, r.Forecast, [new ChartSeries("seasonal naive", r.SeasonalNaive), new ChartSeries("persistence", r.Persistence)]);
+        ForecastChart.Save(path, data);
     }
 
     private static string Sanitize(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-'));
