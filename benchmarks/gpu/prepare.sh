@@ -44,12 +44,12 @@ fi
 # 2. the CLI, framework-dependent (run as: dotnet cli/GpuLstm.Cli.dll)
 say "publishing src/GpuLstm.Cli (Release, framework-dependent)"
 rm -rf "$B/cli"
-dotnet publish src/GpuLstm.Cli -c Release -o "$B/cli" -p:UseAppHost=false --nologo -v quiet
+dotnet publish src/GpuLstm.Cli -c Release -o "$B/cli" --nologo -v quiet
 
 # 3. the test assembly with its dependencies and Fixtures/*.safetensors
 say "publishing tests/GpuLstm.Tests (Release)"
 rm -rf "$B/tests"
-dotnet publish tests/GpuLstm.Tests -c Release -o "$B/tests" -p:UseAppHost=false --nologo -v quiet
+dotnet publish tests/GpuLstm.Tests -c Release -o "$B/tests" --nologo -v quiet
 ls "$B"/tests/Fixtures/*.safetensors >/dev/null 2>&1 || die "no Fixtures/*.safetensors in the published tests"
 # Not needed by the console runner: code coverage (30 MB, pulled in by Microsoft.NET.Test.Sdk) and
 # TestPlatform's satellite resource folders

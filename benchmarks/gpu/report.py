@@ -192,7 +192,8 @@ def render(doc):
                  f"bundle rev {info.get('BUNDLE_GIT_REV', '?')}; runtime {info.get('DOTNET_RUNTIME', '?')}")
     if mode == "gpu":
         lines.append(f"- driver {info.get('DRIVER_VERSION') or 'unknown'}, CUDA (driver) {info.get('CUDA_DRIVER_VERSION') or 'unknown'}; "
-                     f"libcuda {info.get('LIBCUDA', '?')}; cuBLAS {info.get('CUBLAS', '?')}")
+                     f"libcuda {info.get('LIBCUDA', '?')}; cuBLAS (kit's search) {info.get('CUBLAS_FOUND_BY_KIT', '?')}")
+        lines.append(f"- GpuLstm's own library resolution: {info.get('OWN_LIBRARY_RESOLUTION', 'not tried')}")
     ref_doc = next((v for v in doc["pytorch"].values() if v), None) or {}
     cudnn = f", cuDNN {ref_doc.get('cudnn')}" if ref_doc.get("cudnn") else ""
     lines.append(f"- PyTorch {info.get('TORCH_VERSION') or ref_doc.get('torch') or 'n/a'} "

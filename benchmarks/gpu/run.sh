@@ -50,7 +50,11 @@ source "$BUNDLE/manifest.env"
 echo "bundle: rev $BUNDLE_GIT_REV, made $BUNDLE_DATE_UTC, .NET $BUNDLE_RUNTIME_VERSION"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gpulstm-kit.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+# One deadline for everything (the lent machine's call must leave time for a rerun): at KIT_TOTAL
+# seconds the script is stopped, and what it wrote to $OUT so far comes back.
+( sleep "${KIT_TOTAL:-420}" && echo "run.sh: overall deadline of ${KIT_TOTAL:-420}s reached, stopping" >&2 && kill -TERM $$ ) 2>/dev/null &
+WATCHDOG=$!
+trap 'kill "$WATCHDOG" 2>/dev/null; rm -rf "$WORK"' EXIT
 INFO=$WORK/info.env
 PHASES=$WORK/phases.tsv
 : > "$PHASES"
@@ -87,11 +91,8 @@ if [[ $MODE == gpu ]]; then
     [[ -e $cand ]] && { LIBCUDA=$cand; break; }
   done
   [[ -n $LIBCUDA ]] || die "no NVIDIA driver library (libcuda.so*) in ldconfig -p, /usr/local/nvidia/lib64 or /usr/lib/x86_64-linux-gnu: this is not a CUDA machine. On a CPU machine run: bash benchmarks/gpu/run.sh --self-test"
-  # ILGPU asks for libcuda.so; the driver may ship only libcuda.so.1: a libcuda.so link in a folder of our own
-  mkdir -p "$WORK/lib"
-  ln -sf "$LIBCUDA" "$WORK/lib/libcuda.so"
-  LD_LIBRARY_PATH="$WORK/lib:$(dirname "$LIBCUDA")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-  export LD_LIBRARY_PATH
+  # No libcuda.so link and no LD_LIBRARY_PATH yet: GpuLstm's own resolution (libcuda.so.1) is tried
+  # first after the runtime is unpacked; kit_library_setup is the fall-back, reported as a finding.
   info LIBCUDA "$LIBCUDA"
   echo "driver library: $LIBCUDA"
 fi
@@ -102,9 +103,9 @@ python_with_torch() {
   for exe in ${KIT_PYTHON:-} "$(command -v python3 2>/dev/null)" /opt/torch/.venv/bin/python3 /usr/bin/python3; do
     [[ -n $exe && -x $exe ]] || continue
     if [[ $want_cuda == 1 ]]; then
-      timeout 90 "$exe" -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)' >/dev/null 2>&1 && { echo "$exe"; return 0; }
+      timeout 40 "$exe" -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)' >/dev/null 2>&1 && { echo "$exe"; return 0; }
     else
-      timeout 90 "$exe" -c 'import torch; torch.zeros(1)' >/dev/null 2>&1 && { echo "$exe"; return 0; }
+      timeout 40 "$exe" -c 'import torch; torch.zeros(1)' >/dev/null 2>&1 && { echo "$exe"; return 0; }
     fi
   done
   return 1
@@ -113,7 +114,7 @@ if [[ $MODE == gpu ]]; then TORCH_PY=$(python_with_torch 1) || TORCH_PY=""; else
 REPORT_PY=${TORCH_PY:-$(command -v python3 || command -v /usr/bin/python3 || true)}
 info TORCH_PYTHON "${TORCH_PY:-none}"
 if [[ -n $TORCH_PY ]]; then
-  read -r tv tc < <("$TORCH_PY" -c 'import torch; print(torch.__version__, torch.version.cuda)' 2>/dev/null)
+  read -r tv tc < <(timeout 40 "$TORCH_PY" -c 'import torch; print(torch.__version__, torch.version.cuda)' 2>/dev/null)
   info TORCH_VERSION "${tv:-?}"
   info TORCH_CUDA "${tc:-?}"
 fi
@@ -167,15 +168,15 @@ print(sorted(set(found), key=key)[0] if found else "")
 '
     roots=(/opt/torch/.venv/lib/python3*/site-packages)
     py=${TORCH_PY:-$REPORT_PY}
-    [[ -n $py ]] && GPULSTM_CUBLAS=$("$py" -c "$find_cublas" "${roots[@]}" 2>/dev/null)
-    [[ -n ${GPULSTM_CUBLAS:-} ]] || die "no libcublas.so.* under torch's site-packages/nvidia/*/lib (python: ${TORCH_PY:-none}); set GPULSTM_CUBLAS=PATH"
+    [[ -n $py ]] && KIT_CUBLAS=$(timeout 40 "$py" -c "$find_cublas" "${roots[@]}" 2>/dev/null)
+    [[ -n ${KIT_CUBLAS:-} ]] || die "no libcublas.so.* under torch's site-packages/nvidia/*/lib (python: ${TORCH_PY:-none}); set GPULSTM_CUBLAS=PATH"
+  else
+    KIT_CUBLAS=$GPULSTM_CUBLAS
+    unset GPULSTM_CUBLAS # given by the caller: used only by the fall-back below
   fi
-  [[ -e $GPULSTM_CUBLAS ]] || die "GPULSTM_CUBLAS=$GPULSTM_CUBLAS does not exist"
-  export GPULSTM_CUBLAS
-  LD_LIBRARY_PATH="$(dirname "$GPULSTM_CUBLAS"):$LD_LIBRARY_PATH"
-  export LD_LIBRARY_PATH
-  info CUBLAS "$GPULSTM_CUBLAS"
-  echo "cuBLAS: $GPULSTM_CUBLAS"
+  [[ -e $KIT_CUBLAS ]] || die "cuBLAS $KIT_CUBLAS does not exist"
+  info CUBLAS_FOUND_BY_KIT "$KIT_CUBLAS"
+  echo "cuBLAS (as the kit finds it): $KIT_CUBLAS"
   export GPULSTM_DEVICE=cuda GPULSTM_GEMM=cublas
 
   if command -v nvidia-smi >/dev/null 2>&1; then
@@ -212,6 +213,27 @@ export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1  # the GPU machine may lack libic
 info DOTNET_RUNTIME "$("$DOTNET" --list-runtimes | head -1)"
 echo "dotnet on PATH now: $(command -v dotnet) (bundled, DOTNET_ROOT=$DOTNET_ROOT)"
 GPULSTM=("$DOTNET" "$BUNDLE/cli/GpuLstm.Cli.dll")
+
+# ---- GPU mode: GpuLstm's own library resolution (libcuda.so.1, cuBLAS inside the venv) as a user
+# gets it; only when that fails does the kit set the libraries up itself, and the report says so.
+kit_library_setup() {
+  mkdir -p "$WORK/lib"
+  ln -sf "$LIBCUDA" "$WORK/lib/libcuda.so"
+  LD_LIBRARY_PATH="$WORK/lib:$(dirname "$LIBCUDA"):$(dirname "$KIT_CUBLAS")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  export LD_LIBRARY_PATH
+  export GPULSTM_CUBLAS=$KIT_CUBLAS
+}
+if [[ $MODE == gpu ]]; then
+  if timeout 60 "${GPULSTM[@]}" bench --shapes small --steps 1 --warmup 0 --json "$WORK/own.json" > "$WORK/own.log" 2>&1 \
+      && grep -q '"device_kind": *"cuda"' "$WORK/own.json" && grep -q '"gemm": *"cublas"' "$WORK/own.json"; then
+    info OWN_LIBRARY_RESOLUTION "ok: GpuLstm found libcuda and cuBLAS by itself"
+    echo "GpuLstm's own library resolution: ok"
+  else
+    info OWN_LIBRARY_RESOLUTION "FAILED (the kit set up libcuda.so and GPULSTM_CUBLAS itself): $(tail -1 "$WORK/own.log" | cut -c1-300)"
+    echo "run.sh: warning: GpuLstm did not find libcuda/cuBLAS by itself:"; tail -3 "$WORK/own.log"
+    kit_library_setup
+  fi
+fi
 
 # ---- preflight: the device GpuLstm chooses must be the one asked for
 json_field() { sed -n "s/.*\"$2\": *\"\([^\"]*\)\".*/\1/p" "$1" | head -1; }

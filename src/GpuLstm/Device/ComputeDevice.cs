@@ -22,8 +22,14 @@ public sealed class ComputeDevice : IDisposable
     {
         Kind = DeviceSelector.ToKind(accelerator.AcceleratorType)
             ?? throw new NotSupportedException($"Accelerator type {accelerator.AcceleratorType} is not supported.");
-        // Decided now so that an impossible GPULSTM_GEMM fails at creation, not at the first GEMM.
+        // Decided now so that an impossible GPULSTM_GEMM or a bad GPULSTM_TF32 fails at creation,
+        // and a fall-back is reported then, not at the first GEMM.
         var gemm = GemmEngines.Decide(Kind, options);
+        bool tf32 = options.ResolveTf32();
+        if (gemm.Warning is { } fallback)
+            DeviceWarnings.Emit(options, fallback);
+        if (tf32 && gemm.Engine != GemmEngineKind.CuBlas)
+            DeviceWarnings.Emit(options, $"TF32 was asked for ({ComputeDeviceOptions.Tf32Variable}=1 or Tf32 = true), but the GEMM engine is {gemm.EngineName}: only cuBLAS uses TF32, so GEMMs stay exact FP32.");
         Accelerator = accelerator;
         _ownedContext = ownedContext;
         _ownsAccelerator = ownsAccelerator;
@@ -31,8 +37,11 @@ public sealed class ComputeDevice : IDisposable
         InlinesSmallKernels = Kind == DeviceKind.Cpu && options.InlineSmallCpuKernels;
         Kernels = new KernelSet(accelerator, hostThreads: InlinesSmallKernels);
         Pool = new TensorPool(this);
-        _gemm = new Lazy<IGemmEngine>(() => GemmEngines.Create(this, options));
+        _gemm = new Lazy<IGemmEngine>(() => GemmEngines.Create(this, gemm, tf32));
         GemmEngineName = gemm.EngineName;
+        GemmLibrary = gemm.Library;
+        UsesTf32 = tf32 && gemm.Engine == GemmEngineKind.CuBlas;
+        ReductionMaxFinal = options.ReductionMaxFinal;
         MaxGridStrideThreads = Kind == DeviceKind.Cpu
             // The CPU accelerator simulates GPU threads: a few work items per core run a grid-stride
             // loop near plain-loop speed, where one item per element is ~100x slower.
@@ -51,6 +60,8 @@ public sealed class ComputeDevice : IDisposable
         try
         {
             var device = DeviceSelector.Choose(context, kind);
+            if (kind is null && DeviceSelector.MissedNvidiaGpu(device) is { } missed)
+                DeviceWarnings.Emit(options, missed);
             var accelerator = device is CPUDevice
                 ? CpuDevice().CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel)
                 : device.CreateAccelerator(context);
@@ -97,12 +108,21 @@ public sealed class ComputeDevice : IDisposable
     /// <summary>cublas, openblas or ilgpu: the engine behind this device's GEMMs.</summary>
     public string GemmEngineName { get; }
 
+    /// <summary>The native library behind the GEMM engine (the cuBLAS or OpenBLAS file loaded); null for ilgpu.</summary>
+    public string? GemmLibrary { get; }
+
     /// <summary>Whether cuBLAS may use TF32 tensor cores here (opt-in; FP32 otherwise).</summary>
-    public bool UsesTf32 => Gemm is CuBlasGemmEngine { UsesTf32: true };
+    public bool UsesTf32 { get; }
     public string Name => Accelerator.Name;
 
     /// <summary>Whether small kernels run on the calling thread (CPU accelerator only).</summary>
     public bool InlinesSmallKernels { get; }
+
+    /// <summary>
+    /// Most partial sums a final single-work-item reduction adds up (see Ops.Reduction); tests lower
+    /// it so the tree levels, normally reached only on GPUs, also run on the CPU accelerator.
+    /// </summary>
+    internal int ReductionMaxFinal { get; }
 
     /// <summary>Upper bound on work items for grid-stride kernels on this accelerator.</summary>
     public int MaxGridStrideThreads { get; }

@@ -36,6 +36,9 @@ public sealed record ComputeDeviceOptions
 
     internal Func<LibraryProbe>? OpenBlasProbe { get; init; }
 
+    /// <summary>See ComputeDevice.ReductionMaxFinal.</summary>
+    internal int ReductionMaxFinal { get; init; } = Reduction.MaxFinal;
+
     internal GemmEngineKind ResolveGemm() => Gemm ?? GemmEngineChoice.FromEnvironment();
 
     internal bool ResolveTf32()

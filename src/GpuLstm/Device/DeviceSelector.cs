@@ -131,6 +131,15 @@ public static class DeviceSelector
             $"No {requested?.ToString().ToLowerInvariant() ?? "usable"} device is present. Present: {(present.Length == 0 ? "none" : present)}.");
     }
 
+    /// <summary>
+    /// A warning when the CPU was chosen unasked although an NVIDIA driver is loaded: then ILGPU
+    /// could not reach CUDA (driver library missing or broken), which must not pass silently.
+    /// </summary>
+    internal static string? MissedNvidiaGpu(ILGPU.Runtime.Device chosen) =>
+        chosen.AcceleratorType != AcceleratorType.Cuda && Directory.Exists("/proc/driver/nvidia")
+            ? $"an NVIDIA driver is loaded (/proc/driver/nvidia) but no CUDA device was usable (is libcuda.so.1 loadable?); running on {ToKind(chosen.AcceleratorType)?.ToString().ToLowerInvariant()} ({chosen.Name}). Set GPULSTM_DEVICE to choose explicitly."
+            : null;
+
     /// <summary>Null when a device of <paramref name="kind"/> can be chosen here; else why not.</summary>
     public static string? Probe(DeviceKind kind)
     {

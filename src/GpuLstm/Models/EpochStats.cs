@@ -42,7 +42,7 @@ internal sealed class EpochStats : IDisposable
             bool perElement = metric.Code is Kernels.MetricCode.BinaryAccuracy or Kernels.MetricCode.MeanAbsoluteError;
             int work = perElement ? (int)pred.Length : rows;
             int threads = _device.Threads(work);
-            int levels = Ops.Reduction.ScratchLength(threads);
+            int levels = Ops.Reduction.ScratchLength(_device, threads);
             if (_partials is null || _partials.Length < threads + levels)
             {
                 _partials?.Dispose();

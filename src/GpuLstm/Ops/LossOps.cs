@@ -61,7 +61,7 @@ public static class LossOps
         var device = tape.Device;
         int threads = device.Threads(work);
         var grad = tape.NewTensor(pred.Shape, op + ".grad");            // d(mean loss)/d(pred)
-        int levels = Reduction.ScratchLength(threads);
+        int levels = Reduction.ScratchLength(device, threads);
         var scratch = tape.NewTensor([threads + 1 + levels], op + ".partials"); // [threads] partials | [1] loss | [levels] tree
         device.CountLaunch("Loss", op);
         lossKernel(device, threads, grad.View, scratch.View.SubView(0, threads));

@@ -14,11 +14,14 @@ internal static class Reduction
     public const int FanIn = 64;
     public const int MaxFinal = 1024;
 
+    /// <summary>Scratch floats for a device (tests lower its final width to run the levels on the CPU).</summary>
+    public static int ScratchLength(ComputeDevice device, int count) => ScratchLength(count, device.ReductionMaxFinal);
+
     /// <summary>Scratch floats <see cref="Collapse"/> needs for <paramref name="count"/> partials (0 when none).</summary>
-    public static int ScratchLength(int count)
+    public static int ScratchLength(int count, int maxFinal = MaxFinal)
     {
         int total = 0;
-        while (count > MaxFinal)
+        while (count > maxFinal)
         {
             count = (count + FanIn - 1) / FanIn;
             total += count;
@@ -37,7 +40,7 @@ internal static class Reduction
     public static (ArrayView<float> Partials, int Count) Collapse(ComputeDevice device, ArrayView<float> partials, int count, ArrayView<float> scratch)
     {
         long offset = 0;
-        while (count > MaxFinal)
+        while (count > device.ReductionMaxFinal)
         {
             int outCount = (count + FanIn - 1) / FanIn;
             var output = scratch.SubView(offset, outCount); // [outCount]

@@ -6,7 +6,8 @@ namespace GpuLstm.Optimizers;
 
 /// <summary>
 /// Base of the fused optimizers: state lives on the device beside the parameters; each step is one
-/// launch over the flat parameter buffer (two more with global-norm clipping, none on the host).
+/// launch over the flat parameter buffer (global-norm clipping adds two, plus one per tree-reduction
+/// level on GPUs: see Reduction; nothing runs on the host).
 /// </summary>
 public abstract class Optimizer : IDisposable
 {
@@ -55,7 +56,7 @@ public abstract class Optimizer : IDisposable
     private void ComputeClipScale(ParameterSet parameters, ComputeDevice device) =>
         NormClipFactor(device, parameters.Grads, GlobalClipNorm, _gradScale!);
 
-    /// <summary>Per weight: factor = min(1, ClipNorm / ||g||) on the device, then g *= factor (3 launches each).</summary>
+    /// <summary>Per weight: factor = min(1, ClipNorm / ||g||) on the device, then g *= factor (3 launches each, plus tree-reduction levels on GPUs).</summary>
     private void ClipEachNorm(ParameterSet parameters, ComputeDevice device)
     {
         _tensorScale ??= Tensor.Allocate(device, [1], "tensor_clip_scale");
@@ -71,7 +72,7 @@ public abstract class Optimizer : IDisposable
     private void NormClipFactor(ComputeDevice device, Tensor grads, float maxNorm, Tensor factor)
     {
         int threads = device.Threads(grads.Length);
-        int levels = Reduction.ScratchLength(threads);
+        int levels = Reduction.ScratchLength(device, threads);
         if (_partials is null || _partials.Length < threads + levels)
         {
             _partials?.Dispose();

@@ -29,18 +29,27 @@ public sealed class LibraryResolutionTests
         File.WriteAllText(Path.Combine(lib, "libcublasLt.so.13"), "");
         var env = new Dictionary<string, string?>
         {
-            ["GPULSTM_CUBLAS"] = "/explicit/libcublas.so.99",
             ["PATH"] = $"/usr/bin:{Path.Combine(venv, "bin")}",
             ["HOME"] = temp.Path,
         };
 
         var candidates = CuBlasLibrary.Candidates(name => env.GetValueOrDefault(name)).ToList();
 
-        Assert.Equal("/explicit/libcublas.so.99", candidates[0]);
+        Assert.Equal("libcublas.so.12", candidates[0]); // ILGPU.Algorithms' own name first
         int inVenv = candidates.IndexOf(Path.Combine(lib, "libcublas.so.13"));
         Assert.True(inVenv > 0, $"venv cuBLAS not among: {string.Join(", ", candidates.Take(12))}");
         Assert.True(candidates.IndexOf("libcublas.so.13") < inVenv, "the loader's own libcublas.so.13 comes before a venv's");
         Assert.DoesNotContain(candidates, c => c.Contains("cublasLt", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AnExplicitCuBlasThatDoesNotLoadIsReportedNotReplaced()
+    {
+        var env = new Dictionary<string, string?> { ["GPULSTM_CUBLAS"] = "/nowhere/libcublas.so.99", ["PATH"] = "/usr/bin" };
+        Assert.Equal(["/nowhere/libcublas.so.99"], CuBlasLibrary.Candidates(name => env.GetValueOrDefault(name)));
+        var probe = CuBlasLibrary.Search(name => env.GetValueOrDefault(name));
+        Assert.False(probe.Found);
+        Assert.Contains("GPULSTM_CUBLAS=/nowhere/libcublas.so.99, which did not load", probe.NotFound);
     }
 
     [Fact]

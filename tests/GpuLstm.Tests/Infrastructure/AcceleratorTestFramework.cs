@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using GpuLstm.Device;
 using Xunit.Abstractions;
 using Xunit.Sdk;
@@ -35,23 +34,4 @@ public sealed class AcceleratorTestFramework(IMessageSink messageSink) : XunitTe
                 .Select(args => Accelerators.OptionalKind((string)args[1]))
                 .FirstOrDefault(k => k is not null);
     }
-}
-
-/// <summary>Whether an accelerator kind is present here, probed once per process.</summary>
-public static class AcceleratorPresence
-{
-    private static readonly ConcurrentDictionary<DeviceKind, string?> Probed = new();
-
-    /// <summary>Null when a device of <paramref name="kind"/> is present; else why not.</summary>
-    public static string? Missing(DeviceKind kind) => Probed.GetOrAdd(kind, static k =>
-    {
-        try
-        {
-            return DeviceSelector.Probe(k);
-        }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or InvalidOperationException)
-        {
-            return e.Message;
-        }
-    });
 }

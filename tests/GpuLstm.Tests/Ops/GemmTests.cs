@@ -145,6 +145,29 @@ public sealed class CudaGemmTests(CudaFixture fixture) : GemmTests(fixture)
         Assert.True(engine.UsesTf32);
         Check(device, engine, m, n, k, transA, transB, beta, tolerance: 2e-2);
     }
+
+    /// <summary>TF32 must really be on when asked: with k = 4096 its 10-bit products differ from FP32's.</summary>
+    [SkippableFact]
+    public void CuBlasTf32ChangesTheResult()
+    {
+        var device = fixture.Device;
+        const int m = 64, n = 64, k = 4096;
+        using var a = Tensor.FromArray(device, TestData.Uniform(1, m * k), [m, k]);
+        using var b = Tensor.FromArray(device, TestData.Uniform(2, k * n), [k, n]);
+        float[] Run(bool tf32)
+        {
+            using var engine = CuBlasGemmEngine.Create(device, tf32);
+            using var c = Tensor.Zeros(device, [m, n]);
+            var args = new GemmArgs { M = m, N = n, K = k, ARowStride = k, AColStride = 1, BRowStride = n, BColStride = 1, CRowStride = n, Alpha = 1f, Beta = 0f };
+            engine.Run(args, a.View, b.View, c.View);
+            device.Synchronize();
+            return c.ToArray();
+        }
+        var exact = Run(tf32: false);
+        var tensor = Run(tf32: true);
+        double worst = exact.Zip(tensor, (x, y) => Math.Abs(x - y)).Max();
+        Assert.True(worst > 1e-4, $"TF32 and FP32 agree to {worst:E2}: TF32 math mode did not take effect");
+    }
 }
 
 [Collection(Accelerators.OpenCL), Trait(Accelerators.Trait, Accelerators.OpenCL)]

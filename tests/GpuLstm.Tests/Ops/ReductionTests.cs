@@ -1,4 +1,8 @@
+using GpuLstm.Device;
+using GpuLstm.Layers;
 using GpuLstm.Memory;
+using GpuLstm.Models;
+using GpuLstm.Optimizers;
 using GpuLstm.Ops;
 using GpuLstm.Tests.Infrastructure;
 
@@ -75,7 +79,38 @@ public abstract class ReductionTests(DeviceFixture fixture)
 }
 
 [Collection(Accelerators.Cpu), Trait(Accelerators.Trait, Accelerators.Cpu)]
-public sealed class CpuReductionTests(CpuFixture fixture) : ReductionTests(fixture);
+public sealed class CpuReductionTests(CpuFixture fixture) : ReductionTests(fixture)
+{
+    /// <summary>
+    /// The loss, metric and clip-norm call sites wire their tree scratch right: with the final width
+    /// lowered to 1 every level runs (as on a GPU) and training matches the direct sums closely.
+    /// </summary>
+    [Fact]
+    public void TrainingThroughTreeLevelsMatchesDirectSums()
+    {
+        var rng = new Random(3);
+        var x = new HostArray(Enumerable.Range(0, 64 * 5 * 3).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray(), 64, 5, 3);
+        var y = new HostArray(Enumerable.Range(0, 64).Select(i => (float)(i % 2)).ToArray(), 64, 1);
+        (History History, long StageLaunches) Train(int maxFinal)
+        {
+            using var device = ComputeDevice.Create(DeviceKind.Cpu,
+                new ComputeDeviceOptions { InlineSmallCpuKernels = false, ReductionMaxFinal = maxFinal });
+            var profiler = device.EnableProfiling();
+            using var model = new Sequential(device: device, seed: 4);
+            model.Add(new Lstm(64, inputShape: (5, 3)));
+            model.Add(new Dense(1, activation: "sigmoid"));
+            model.Compile(new Adam(0.01f) { GlobalClipNorm = 0.5f }, "binary_crossentropy", ["accuracy"]);
+            var history = model.Fit(x, y, batchSize: 32, epochs: 3, verbose: 0, shuffle: false);
+            return (history, profiler.Report().Where(r => r.Kernel == "SumStridedStage").Sum(r => r.Launches));
+        }
+        var (direct, directStages) = Train(Reduction.MaxFinal);
+        var (tree, treeStages) = Train(maxFinal: 1);
+        Assert.Equal(0L, directStages);
+        Assert.True(treeStages >= 3 * 2 * 3, $"only {treeStages} tree-level launches in 6 steps (loss, accuracy, clip norm each)");
+        Compare.Close("loss per epoch", direct["loss"].ToArray(), tree["loss"].Select(v => (float)v).ToArray(), 1e-5, 1e-4);
+        Assert.Equal(direct["accuracy"], tree["accuracy"]);
+    }
+}
 
 [Collection(Accelerators.CpuLaunched), Trait(Accelerators.Trait, Accelerators.CpuLaunched)]
 public sealed class CpuLaunchedReductionTests(CpuLaunchedFixture fixture) : ReductionTests(fixture);

@@ -6,7 +6,7 @@ namespace GpuLstm.Ops;
 
 /// <summary>
 /// Finds cuBLAS for ILGPU.Algorithms, which asks only for libcublas.so.10/11/12. Order:
-/// GPULSTM_CUBLAS, the loader's libcublas.so.13/12/11, cuBLAS inside Python environments (PyTorch's
+/// GPULSTM_CUBLAS alone when set, else the loader's libcublas.so.12/11/10/13, cuBLAS inside Python environments (PyTorch's
 /// nvidia-cublas wheel: site-packages/nvidia/*/lib), then CUDA toolkit folders. Probed once per process.
 /// </summary>
 internal static class CuBlasLibrary
@@ -20,23 +20,42 @@ internal static class CuBlasLibrary
     public static LibraryProbe Probe()
     {
         lock (Lock)
-        {
-            if (_probe is not null)
-                return _probe;
-            var tried = new List<string>();
-            foreach (string candidate in Candidates(Environment.GetEnvironmentVariable).Distinct())
-            {
-                tried.Add(candidate);
-                if (NativeLibrary.TryLoad(candidate, out IntPtr handle) && NativeLibrary.TryGetExport(handle, "cublasSgemm_v2", out _))
-                {
-                    _handle = handle;
-                    NativeLibrary.SetDllImportResolver(typeof(CuBlas).Assembly, Resolve);
-                    return _probe = new LibraryProbe("cuBLAS", candidate, tried);
-                }
-            }
-            return _probe = new LibraryProbe("cuBLAS", null, tried);
-        }
+            return _probe ??= Search(Environment.GetEnvironmentVariable);
     }
+
+    internal static LibraryProbe Search(Func<string, string?> env)
+    {
+        var tried = new List<string>();
+        // An explicit path is the user's choice: when it does not load, say so instead of taking another cuBLAS.
+        bool explicitOnly = env(EnvironmentVariable) is { Length: > 0 };
+        foreach (string candidate in Candidates(env).Distinct())
+        {
+            tried.Add(candidate);
+            if (!NativeLibrary.TryLoad(candidate, out IntPtr handle) || !NativeLibrary.TryGetExport(handle, "cublasSgemm_v2", out _))
+            {
+                if (explicitOnly)
+                    return new LibraryProbe("cuBLAS", null, [$"{EnvironmentVariable}={candidate}, which did not load"]);
+                continue;
+            }
+            _handle = handle;
+            try
+            {
+                NativeLibrary.SetDllImportResolver(typeof(CuBlas).Assembly, Resolve);
+            }
+            catch (InvalidOperationException)
+            {
+                // The host application resolves ILGPU.Algorithms' imports itself: only the names
+                // ILGPU.Algorithms asks for can then be used, or two cuBLAS versions would mix.
+                if (!AlgorithmsOwnNames.Contains(candidate))
+                    return new LibraryProbe("cuBLAS", null, [.. tried, "(the host application already set a DLL import resolver for ILGPU.Algorithms)"]);
+            }
+            return new LibraryProbe("cuBLAS", candidate, tried);
+        }
+        return new LibraryProbe("cuBLAS", null, tried);
+    }
+
+    /// <summary>The names ILGPU.Algorithms 1.5.3 itself loads cuBLAS by.</summary>
+    private static readonly string[] AlgorithmsOwnNames = ["libcublas.so.12", "libcublas.so.11", "libcublas.so.10"];
 
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path) =>
         name.Contains("cublas", StringComparison.OrdinalIgnoreCase) ? _handle : IntPtr.Zero;
@@ -45,9 +64,14 @@ internal static class CuBlasLibrary
     internal static IEnumerable<string> Candidates(Func<string, string?> env)
     {
         if (env(EnvironmentVariable) is { Length: > 0 } explicitPath)
+        {
             yield return explicitPath;
-        foreach (string version in new[] { "13", "12", "11" })
-            yield return $"libcublas.so.{version}";
+            yield break;
+        }
+        // ILGPU.Algorithms' own names first (what it would load unaided), then newer CUDA's.
+        foreach (string name in AlgorithmsOwnNames)
+            yield return name;
+        yield return "libcublas.so.13";
         foreach (string prefix in PythonPrefixes(env))
         {
             foreach (string file in Glob(Path.Combine(prefix, "lib"), "python3*", "*-packages", "nvidia", "*", "lib"))

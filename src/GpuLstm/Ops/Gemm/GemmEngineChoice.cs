@@ -44,7 +44,7 @@ public static class GemmEngineChoice
             DeviceKind.Cuda => Fallback(cuBlas(), GemmEngineKind.CuBlas,
                 "CUDA GEMMs use GpuLstm's ILGPU kernel, 5-10x slower; set GPULSTM_CUBLAS=/path/to/libcublas.so.N"),
             DeviceKind.Cpu => Fallback(openBlas(), GemmEngineKind.OpenBlas,
-                "CPU GEMMs use GpuLstm's ILGPU kernel, several times slower; install OpenBLAS (Debian: apt-get install libopenblas0-pthread)"),
+                "CPU GEMMs use GpuLstm's ILGPU kernel, up to ~20x slower (the small bench step: 338 vs 16 ms); install OpenBLAS (Debian: apt-get install libopenblas0-pthread)"),
             _ => new GemmDecision(GemmEngineKind.Ilgpu, null), // OpenCL: no vendor BLAS binding
         };
     }
@@ -53,14 +53,14 @@ public static class GemmEngineChoice
     {
         if (device != needed)
             throw new InvalidOperationException(
-                $"{EnvironmentVariable}={engine} needs a {needed.ToString().ToLowerInvariant()} device, but the device is {device.ToString().ToLowerInvariant()}; expected one of {Valid} that fits it.");
+                $"{EnvironmentVariable}={engine} needs a {needed.ToString().ToLowerInvariant()} device, but the device is {device.ToString().ToLowerInvariant()}; use auto or ilgpu there{(device == DeviceKind.Cpu ? ", or openblas" : "")}.");
     }
 
     private static GemmDecision Loaded(LibraryProbe probe, GemmEngineKind engine) => probe.Found
-        ? new GemmDecision(engine, null)
+        ? new GemmDecision(engine, null, probe.Loaded)
         : throw new InvalidOperationException($"{EnvironmentVariable}={new GemmDecision(engine, null).EngineName}: {probe.NotFound}.");
 
     private static GemmDecision Fallback(LibraryProbe probe, GemmEngineKind engine, string consequence) => probe.Found
-        ? new GemmDecision(engine, null)
+        ? new GemmDecision(engine, null, probe.Loaded)
         : new GemmDecision(GemmEngineKind.Ilgpu, $"{probe.NotFound}: {consequence}.");
 }

@@ -9,14 +9,12 @@ internal static class GemmEngines
         GemmEngineChoice.Decide(kind, options.ResolveGemm(),
             options.CuBlasProbe ?? CuBlasLibrary.Probe, options.OpenBlasProbe ?? OpenBlasGemmEngine.Probe);
 
-    public static IGemmEngine Create(ComputeDevice device, ComputeDeviceOptions options)
+    /// <summary>The engine for a decision made (and reported) when the device was created.</summary>
+    public static IGemmEngine Create(ComputeDevice device, GemmDecision decision, bool tf32)
     {
-        var decision = Decide(device.Kind, options);
-        if (decision.Warning is { } warning)
-            DeviceWarnings.Emit(options, warning);
         return decision.Engine switch
         {
-            GemmEngineKind.CuBlas => CuBlasGemmEngine.Create(device, options.ResolveTf32()),
+            GemmEngineKind.CuBlas => CuBlasGemmEngine.Create(device, tf32),
             GemmEngineKind.OpenBlas => OpenBlasGemmEngine.Create(device),
             _ => new IlgpuGemmEngine(device),
         };
