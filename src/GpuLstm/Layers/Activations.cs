@@ -22,6 +22,7 @@ public static class Activations
         ActivationCode.Tanh => "tanh",
         ActivationCode.Relu => "relu",
         ActivationCode.HardSigmoid => "hard_sigmoid",
-        _ => "linear",
+        ActivationCode.Linear => "linear",
+        _ => throw new ArgumentOutOfRangeException(nameof(code), code, "unknown activation code"),
     };
 }

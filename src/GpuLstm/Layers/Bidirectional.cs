@@ -20,8 +20,7 @@ public sealed class Bidirectional : Layer
         ArgumentNullException.ThrowIfNull(layer);
         if (layer.Stateful)
             throw new NotSupportedException("Bidirectional: stateful LSTMs are not supported.");
-        MergeMode = mergeMode.ToLowerInvariant() is "concat" or "sum" or "mul" or "ave" ? mergeMode.ToLowerInvariant()
-            : throw new ArgumentException($"Bidirectional: mergeMode must be concat, sum, mul or ave, got '{mergeMode}'.");
+        MergeMode = MergeModes.Parse(mergeMode, "Bidirectional");
         Layer = layer;
         _forward = layer.WithDirection(goBackwards: layer.GoBackwards);
         _backward = layer.WithDirection(goBackwards: !layer.GoBackwards);
@@ -29,7 +28,7 @@ public sealed class Bidirectional : Layer
 
     /// <summary>The wrapped layer as given (its settings define both directions).</summary>
     public Lstm Layer { get; }
-    public string MergeMode { get; }
+    public MergeMode MergeMode { get; }
     public override string KerasClassName => "Bidirectional";
     protected internal override string DefaultBaseName => "bidirectional";
 
@@ -40,7 +39,7 @@ public sealed class Bidirectional : Layer
         _forward.Build(inputShape);
         _backward.Build(inputShape);
         var shape = _forward.OutputShape!.ToArray();
-        if (MergeMode == "concat")
+        if (MergeMode == MergeMode.Concat)
             shape[^1] *= 2;
         return shape;
     }
@@ -57,7 +56,7 @@ public sealed class Bidirectional : Layer
 
     protected internal override Dictionary<string, object?> Config() => new()
     {
-        ["merge_mode"] = MergeMode, ["layer"] = Layer.Config(),
+        ["merge_mode"] = MergeModes.Name(MergeMode), ["layer"] = Layer.Config(),
     };
 
     /// <summary>The forward and backward LSTMs, for weight import.</summary>

@@ -7,6 +7,11 @@ namespace GpuLstm.Losses;
 /// <summary>The losses Compile accepts, by Keras name or as objects with options (fromLogits).</summary>
 public sealed record LossFunction(string Name, bool FromLogits = false)
 {
+    /// <summary>One of <see cref="Names"/>; anything else is an error listing them (never a silent default).</summary>
+    public string Name { get; } = Names.Contains(Name)
+        ? Name
+        : throw new ArgumentException($"LossFunction: unknown loss '{Name}'; expected one of {string.Join(", ", Names)} (or the aliases mse, mae).");
+
     public static readonly string[] Names =
     [
         "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
@@ -37,6 +42,7 @@ public sealed record LossFunction(string Name, bool FromLogits = false)
         "categorical_crossentropy" => LossOps.CategoricalCrossEntropy(tape, pred, target, sparse: false, FromLogits),
         "sparse_categorical_crossentropy" => LossOps.CategoricalCrossEntropy(tape, pred, target, sparse: true, FromLogits),
         "mean_squared_error" => LossOps.MeanSquaredError(tape, pred, target),
-        _ => LossOps.MeanAbsoluteError(tape, pred, target),
+        "mean_absolute_error" => LossOps.MeanAbsoluteError(tape, pred, target),
+        _ => throw new InvalidOperationException($"LossFunction: no implementation for '{Name}'"), // Name is validated above
     };
 }

@@ -6,30 +6,32 @@ namespace GpuLstm.Ops;
 /// <summary>Merges two equal-shape tensors: concat (last axis), sum, mul or ave; backward splits the gradient.</summary>
 public static class MergeOp
 {
-    public static Tensor Forward(Tape tape, Tensor a, Tensor b, string mode, string name = "merge")
+    public static Tensor Forward(Tape tape, Tensor a, Tensor b, MergeMode mode, string name = "merge")
     {
         ShapeUtil.Expect(name, "second input", b.Shape, a.Shape);
         var device = tape.Device;
         int cols = a.Shape[^1], rows = (int)(a.Length / cols);
         var shape = a.Shape.ToArray();
-        if (mode == "concat")
+        if (mode == MergeMode.Concat)
             shape[^1] = 2 * cols;
         var y = tape.NewTensor(shape, name + ".merged");
         y.RequiresGrad = a.RequiresGrad || b.RequiresGrad;
         switch (mode)
         {
-            case "concat":
+            case MergeMode.Concat:
                 CopyColumns(tape, rows, cols, a, cols, 0, y, 2 * cols, 0, 0f);
                 CopyColumns(tape, rows, cols, b, cols, 0, y, 2 * cols, cols, 0f);
                 break;
-            case "mul":
+            case MergeMode.Mul:
                 Multiply(tape, a, b, y, 0f);
                 break;
-            default: // sum, ave
-                float scale = mode == "ave" ? 0.5f : 1f;
+            case MergeMode.Sum or MergeMode.Ave:
+                float scale = mode == MergeMode.Ave ? 0.5f : 1f;
                 Elementwise.Axpby(device, scale, a.View, 0f, y.View);
                 Elementwise.Axpby(device, scale, b.View, 1f, y.View);
                 break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(mode), mode, $"{name}: unknown merge mode");
         }
         tape.Record(name, () =>
         {
@@ -41,7 +43,7 @@ public static class MergeOp
         return y;
     }
 
-    private static void Backward(Tape tape, Tensor a, Tensor b, Tensor y, string mode, int rows, int cols, bool first)
+    private static void Backward(Tape tape, Tensor a, Tensor b, Tensor y, MergeMode mode, int rows, int cols, bool first)
     {
         var input = first ? a : b;
         if (!input.RequiresGrad)
@@ -49,14 +51,14 @@ public static class MergeOp
         var (grad, beta) = tape.GradFor(input);
         switch (mode)
         {
-            case "concat":
+            case MergeMode.Concat:
                 CopyColumns(tape, rows, cols, y.Grad!, 2 * cols, first ? 0 : cols, grad, cols, 0, beta);
                 break;
-            case "mul": // d(a*b)/da = b
+            case MergeMode.Mul: // d(a*b)/da = b
                 Multiply(tape, y.Grad!, first ? b : a, grad, beta);
                 break;
-            default:
-                Elementwise.Axpby(tape.Device, mode == "ave" ? 0.5f : 1f, y.Grad!.View, beta, grad.View);
+            default: // Sum, Ave: Forward rejected anything else
+                Elementwise.Axpby(tape.Device, mode == MergeMode.Ave ? 0.5f : 1f, y.Grad!.View, beta, grad.View);
                 break;
         }
     }

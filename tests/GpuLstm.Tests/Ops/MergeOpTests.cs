@@ -25,7 +25,7 @@ public abstract class MergeOpTests(DeviceFixture fixture)
         using var ta = Tensor.FromArray(device, a, [2, 3, cols], "a");
         using var tb = Tensor.FromArray(device, b, [2, 3, cols], "b");
         ta.RequiresGrad = tb.RequiresGrad = true;
-        var y = MergeOp.Forward(tape, ta, tb, mode);
+        var y = MergeOp.Forward(tape, ta, tb, MergeModes.Parse(mode, "test"));
         double[] da = TestData.ToDouble(a), db = TestData.ToDouble(b);
         double[] Ref()
         {
