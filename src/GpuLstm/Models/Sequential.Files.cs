@@ -14,13 +14,24 @@ namespace GpuLstm.Models;
 public sealed partial class Sequential
 {
     private const string ModelKey = "gpulstm.model";
+
+    /// <summary>
+    /// The file layout this version writes and the newest it reads; files from before the field
+    /// existed are version 1. A newer file is refused with a clear message rather than misread.
+    /// </summary>
+    public const int FormatVersion = 1;
+    private const string FormatVersionKey = "format_version";
     private const string OptimizerPrefix = "optimizer/";
 
     /// <summary>Writes every weight as "layer/weight" (e.g. lstm/kernel) in Keras layout.</summary>
     public void SaveWeights(string path)
     {
         RequireBuilt("SaveWeights");
-        SafeTensorsFile.Write(path, WeightData(), new Dictionary<string, string> { ["format"] = "gpulstm.weights" });
+        SafeTensorsFile.Write(path, WeightData(), new Dictionary<string, string>
+        {
+            ["format"] = "gpulstm.weights",
+            [FormatVersionKey] = FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
     }
 
     /// <summary>Loads weights saved by SaveWeights (or Save) into this model; names and shapes must match exactly.</summary>
@@ -28,6 +39,7 @@ public sealed partial class Sequential
     {
         Build();
         var content = SafeTensorsFile.Read(path);
+        CheckFormatVersion(content, path, "LoadWeights");
         var missing = Parameters!.Parameters.Where(p => !content.Contains(p.Name)).Select(p => p.Name).ToList();
         if (missing.Count > 0)
             throw new InvalidDataException(
@@ -69,9 +81,21 @@ public sealed partial class Sequential
         var entries = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>())
         {
             ["format"] = "gpulstm.model",
+            [FormatVersionKey] = FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
             [ModelKey] = JsonSerializer.Serialize(model),
         };
         SafeTensorsFile.Write(path, tensors, entries);
+    }
+
+    private static void CheckFormatVersion(SafeTensorsContent content, string path, string op)
+    {
+        if (!content.Metadata.TryGetValue(FormatVersionKey, out string? text))
+            return; // written before format_version existed: version 1
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int version) || version < 1)
+            throw new InvalidDataException($"{op}: {Path.GetFileName(path)} has format_version '{text}', expected a positive integer.");
+        if (version > FormatVersion)
+            throw new InvalidDataException(
+                $"{op}: {Path.GetFileName(path)} has format_version {version}, written by a newer GpuLstm; this version reads up to {FormatVersion}.");
     }
 
     /// <summary>The string metadata stored in a saved model or weights file.</summary>
@@ -81,6 +105,7 @@ public sealed partial class Sequential
     public static Sequential Load(string path, Device.ComputeDevice? device = null)
     {
         var content = SafeTensorsFile.Read(path);
+        CheckFormatVersion(content, path, "Load");
         if (!content.Metadata.TryGetValue(ModelKey, out string? json))
             throw new InvalidDataException($"Load: {Path.GetFileName(path)} holds weights only (no architecture); build the model in code and call LoadWeights.");
         JsonElement root;
