@@ -31,7 +31,8 @@ public sealed partial class Sequential
     /// <summary>
     /// Trains on x [N, ...] and y [N, ...]. validationSplit holds out the last fraction of the data
     /// (before shuffling, as Keras does); validationData gives a separate set. verbose: 0 silent,
-    /// 1 progress bar (plain lines when output is redirected), 2 one line per epoch.
+    /// 1 progress bar (plain lines when output is redirected), 2 one line per epoch: a
+    /// <see cref="ProgbarLogger"/> on <paramref name="output"/> is added unless the callbacks hold one.
     /// </summary>
     public History Fit(HostArray x, HostArray y, int batchSize = 32, int epochs = 1, int verbose = 1,
         float validationSplit = 0f, (HostArray X, HostArray Y)? validationData = null, bool shuffle = true,
@@ -54,10 +55,12 @@ public sealed partial class Sequential
         }
         Build(x.Shape[1..]);
 
-        var history = new History();
+        var history = History = new History();
         var callbackList = (callbacks ?? []).ToList();
         int steps = (x.Count + batchSize - 1) / batchSize;
-        var progress = new ProgressReporter(output ?? Console.Out, verbose, steps, epochs);
+        if (verbose != 0 && !callbackList.OfType<ProgbarLogger>().Any())
+            callbackList.Insert(0, new ProgbarLogger(output));
+        callbackList.ForEach(c => c.SetParams(new FitParams(epochs, steps, verbose)));
         using var train = new DeviceDataset(Device, x, y, "Fit");
         using var validation = validationData is { } v ? new DeviceDataset(Device, v.X, v.Y, "Fit validation data") : null;
         using var stats = new EpochStats(Device, Metrics);
@@ -66,7 +69,6 @@ public sealed partial class Sequential
         callbackList.ForEach(c => c.OnTrainBegin(this));
         for (int epoch = 0; epoch < epochs && !StopTraining; epoch++)
         {
-            progress.EpochBegin(epoch);
             callbackList.ForEach(c => c.OnEpochBegin(this, epoch));
             if (shuffle)
             {
@@ -78,17 +80,18 @@ public sealed partial class Sequential
             for (int step = 0; step < steps; step++)
             {
                 int start = step * batchSize, count = Math.Min(batchSize, x.Count - start);
+                callbackList.ForEach(c => c.OnBatchBegin(this, step));
                 logs = TrainStep(train, stats, start, count);
                 if (!double.IsFinite(logs["loss"]))
                 {
                     history.StopReason = $"loss became {logs["loss"]} at epoch {epoch + 1}, step {step + 1}; " +
                         "training stopped before applying that step's update (weights are those of the previous step)";
-                    progress.Message($"Fit: {history.StopReason}.");
                     Tape.Reset();
                     callbackList.ForEach(c => c.OnTrainEnd(this));
                     return history;
                 }
-                progress.Step(step + 1, logs);
+                foreach (var callback in callbackList)
+                    callback.OnBatchEnd(this, step, logs);
             }
             if (validation is not null)
             {
@@ -96,7 +99,6 @@ public sealed partial class Sequential
                     logs[key] = value;
             }
             logs["learning_rate"] = Optimizer!.LearningRate;
-            progress.EpochEnd(logs.Where(l => l.Key != "learning_rate").ToDictionary());
             history.Add(logs);
             foreach (var callback in callbackList)
                 callback.OnEpochEnd(this, epoch, logs);

@@ -43,6 +43,9 @@ public sealed partial class Sequential : IDisposable
     /// <summary>Set by a callback to end Fit after the current epoch (Keras model.stop_training).</summary>
     public bool StopTraining { get; set; }
 
+    /// <summary>The history of the last (or current) Fit, as Keras' <c>model.history</c>; null before the first.</summary>
+    public History? History { get; private set; }
+
     internal Random Random { get; }
 
     public ComputeDevice Device => _device ??= ComputeDevice.Create();

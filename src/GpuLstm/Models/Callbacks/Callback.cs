@@ -1,8 +1,16 @@
 namespace GpuLstm.Models.Callbacks;
 
-/// <summary>Hooks into Fit, as Keras callbacks do. Logs hold loss, metrics and val_ values by Keras name.</summary>
+/// <summary>
+/// Hooks into Fit, as Keras callbacks do. Logs hold loss, metrics and val_ values by Keras name;
+/// batch logs hold the epoch's running means so far. Epoch and batch numbers count from 0.
+/// </summary>
 public abstract class Callback
 {
+    /// <summary>Set by Fit before <see cref="OnTrainBegin"/>.</summary>
+    public FitParams? Params { get; private set; }
+
+    internal void SetParams(FitParams parameters) => Params = parameters;
+
     public virtual void OnTrainBegin(Sequential model)
     {
     }
@@ -11,10 +19,19 @@ public abstract class Callback
     {
     }
 
+    public virtual void OnBatchBegin(Sequential model, int batch)
+    {
+    }
+
+    public virtual void OnBatchEnd(Sequential model, int batch, IReadOnlyDictionary<string, double> logs)
+    {
+    }
+
     public virtual void OnEpochEnd(Sequential model, int epoch, IReadOnlyDictionary<string, double> logs)
     {
     }
 
+    /// <summary>Also called when training stops early; <see cref="Sequential.History"/> then holds the reason.</summary>
     public virtual void OnTrainEnd(Sequential model)
     {
     }
