@@ -1,66 +1,74 @@
-using GpuLstm.Cli.Commands;
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.Reflection;
+using GpuLstm.Cli.Parsing;
 
 namespace GpuLstm.Cli;
 
-/// <summary>The `gpulstm` command: dispatches to one command per verb; errors are one line, never a stack trace.</summary>
+/// <summary>
+/// The `gpulstm` command. Exit codes: 0 success, 2 a usage error (unknown option, bad value; found
+/// while parsing, before anything runs), 1 a failure while running. Errors are one line each on
+/// stderr, <c>gpulstm: message</c>, never a stack trace.
+/// </summary>
 public static class Program
 {
-    private const string Usage = """
-        Usage: gpulstm <command> [options]
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
-        Commands:
-          train     train a forecasting LSTM on the built-in CO2 record (or --data/--column) and
-                    report its test error next to seasonal-naive and persistence baselines
-          predict   forecast the next values with a model written by `train`
-          example   run a real sequence task (text, forecast, classify, digits, g2p) next to its baseline
-          generate  sample text from the character model written by `example text`
-          summary   print the Keras-style summary of a saved model
-          devices   list the accelerators ILGPU sees and which one GpuLstm would choose
-          kernels   compile every kernel to PTX (sm_90) and OpenCL C; assemble with ptxas
-          bench     time one LSTM training step and count launches, allocations, transfers
-          data      list the downloadable data sets, or fetch and verify them (`data fetch all`)
-
-        Environment:
-          GPULSTM_DEVICE=cuda|opencl|cpu   force a device kind (default: CUDA, else OpenCL, else CPU)
-          GPULSTM_GEMM=ilgpu               use GpuLstm's own GEMM kernel instead of cuBLAS/OpenBLAS
-          GPULSTM_PTXAS=PATH               the ptxas used by `gpulstm kernels`
-
-        `gpulstm <command> --help` describes each command.
-        """;
-
-    public static int Main(string[] args)
+    /// <summary>Parses and runs one command line; tests call this in-process with their own writers.</summary>
+    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
-        {
-            Console.WriteLine(Usage);
-            return args.Length == 0 ? 2 : 0;
-        }
-        string[] rest = args[1..];
+        ArgumentNullException.ThrowIfNull(args);
+        ParseResult parsed = GpuLstmRootCommand.Create().Parse(args);
+        if (parsed.Action is ParseErrorAction)
+            return UsageError(error, parsed, parsed.Errors.Select(e => e.Message).ToArray());
         try
         {
-            return args[0] switch
-            {
-                "train" => TrainCommand.Run(rest),
-                "predict" => PredictCommand.Run(rest),
-                "example" => ExampleCommand.Run(rest),
-                "generate" => GenerateCommand.Run(rest),
-                "summary" => SummaryCommand.Run(rest),
-                "devices" => DevicesCommand.Run(rest),
-                "kernels" => KernelsCommand.Run(rest),
-                "bench" => BenchCommand.Run(rest),
-                "data" => DataCommand.Run(rest),
-                _ => Fail($"unknown command '{args[0]}'. Run `gpulstm --help` for the list."),
-            };
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or NotSupportedException or FormatException or UnauthorizedAccessException)
+        catch (Exception e)
         {
-            return Fail(e.Message);
+            return Fail(error, Describe(e), 1);
         }
     }
 
-    internal static int Fail(string message, int code = 2)
+    /// <summary>Reports usage errors found by a command itself, like the parser's: exit code 2.</summary>
+    internal static int UsageError(ParseResult parsed, string message) => UsageError(parsed.InvocationConfiguration.Error, parsed, message);
+
+    private static int UsageError(TextWriter error, ParseResult parsed, params string[] messages)
     {
-        Console.Error.WriteLine($"gpulstm: {message}");
+        foreach (string message in messages)
+            Fail(error, message);
+        error.WriteLine($"Run `{CommandPath(parsed)} --help` for usage.");
+        return 2;
+    }
+
+    /// <summary>Writes <c>gpulstm: message</c> on one line and returns <paramref name="code"/>.</summary>
+    internal static int Fail(TextWriter error, string message, int code = 1)
+    {
+        error.WriteLine($"gpulstm: {OneLine(message)}");
         return code;
+    }
+
+    // The failures a user can cause (bad file, too short a series, no device) carry their own message;
+    // anything else is a bug, named by its type so the one line still says what broke.
+    private static string Describe(Exception e)
+    {
+        while (e is TargetInvocationException or AggregateException && e.InnerException is { } inner)
+            e = inner;
+        return e is ArgumentException or InvalidOperationException or IOException or NotSupportedException or FormatException
+            or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException
+            ? e.Message
+            : $"{e.GetType().Name}: {e.Message}";
+    }
+
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private static string CommandPath(ParseResult parsed)
+    {
+        var names = new List<string>();
+        for (var r = parsed.CommandResult; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Insert(0, r.Command.Name);
+        return string.Join(' ', names);
     }
 }

@@ -10,8 +10,14 @@ public sealed record BenchShape(string Key, int Batch, int Steps, int Inputs, in
 
     public static readonly IReadOnlyList<BenchShape> All = [Small, Large, Xl, B8];
 
+    /// <summary>What `gpulstm bench` runs without --shapes.</summary>
+    public static readonly IReadOnlyList<BenchShape> Defaults = [Small, Large];
+
     /// <summary>Every key, e.g. "small, large, xl, b8", for usage and error messages.</summary>
     public static string Keys => string.Join(", ", All.Select(s => s.Key));
 
     public string Name => $"B{Batch}_T{Steps}_I{Inputs}_H{Hidden}";
+
+    /// <summary>The shape called <paramref name="key"/>, or null.</summary>
+    public static BenchShape? Find(string key) => All.FirstOrDefault(s => s.Key == key);
 }

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using GpuLstm.Cli.Parsing;
 using GpuLstm.Device;
 
 namespace GpuLstm.Cli.Commands;
@@ -5,36 +7,36 @@ namespace GpuLstm.Cli.Commands;
 /// <summary><c>gpulstm devices</c>: every accelerator ILGPU sees, and the one GpuLstm would choose.</summary>
 public static class DevicesCommand
 {
-    public static int Run(string[] args)
-    {
-        if (args.Contains("--help") || args.Contains("-h"))
-        {
-            Console.WriteLine("""
-                Usage: gpulstm devices
+    private const string Details = """
+        Lists each accelerator ILGPU sees: backend, what it is (gpu/cpu), name, memory, warp size,
+        multiprocessors and the GEMM engine a GpuLstm device on it would use. '*' marks the one
+        chosen: a CUDA GPU, else an OpenCL GPU, else the CPU accelerator (an OpenCL CPU device
+        is used only when GPULSTM_DEVICE=opencl asks for it). GPULSTM_GEMM, GPULSTM_CUBLAS and
+        GPULSTM_TF32 change the GEMM column.
+        """;
 
-                Lists each accelerator ILGPU sees: backend, what it is (gpu/cpu), name, memory, warp size,
-                multiprocessors and the GEMM engine a GpuLstm device on it would use. '*' marks the one
-                chosen: a CUDA GPU, else an OpenCL GPU, else the CPU accelerator (an OpenCL CPU device
-                is used only when GPULSTM_DEVICE=opencl asks for it). GPULSTM_GEMM, GPULSTM_CUBLAS and
-                GPULSTM_TF32 change the GEMM column.
-                """);
-            return 0;
-        }
-        if (args.Length > 0)
-            return Program.Fail($"devices takes no arguments, got '{args[0]}'.");
+    public static Command Create()
+    {
+        var command = new DetailedCommand("devices", "list the accelerators ILGPU sees and which one GpuLstm would choose", Details);
+        command.SetAction(p => Run(p.InvocationConfiguration.Output));
+        return command;
+    }
+
+    public static int Run(TextWriter output)
+    {
         using var context = DeviceSelector.CreateContext();
         var devices = DeviceSelector.List(context);
         var chosen = DeviceSelector.Choose(context, DeviceSelector.RequestedKind());
         var chosenKind = DeviceSelector.ToKind(chosen.AcceleratorType)!.Value;
-        Console.WriteLine($"  {"Backend",-7} {"Type",-4} {"Name",-40} {"Memory",10} {"Warp",5} {"SMs",5}  GEMM");
+        output.WriteLine($"  {"Backend",-7} {"Type",-4} {"Name",-40} {"Memory",10} {"Warp",5} {"SMs",5}  GEMM");
         foreach (var d in devices)
         {
             bool isChosen = d.Name == chosen.Name && d.Kind == chosenKind;
-            Console.WriteLine($"{(isChosen ? "*" : " ")} {Lower(d.Kind),-7} {Lower(d.Type),-4} {Truncate(d.Name, 40),-40} {FormatBytes(d.MemoryBytes),10} {d.WarpSize,5} {d.Multiprocessors,5}  {d.Gemm}");
+            output.WriteLine($"{(isChosen ? "*" : " ")} {Lower(d.Kind),-7} {Lower(d.Type),-4} {Truncate(d.Name, 40),-40} {FormatBytes(d.MemoryBytes),10} {d.WarpSize,5} {d.Multiprocessors,5}  {d.Gemm}");
         }
-        Console.WriteLine($"Chosen: {Lower(chosenKind)} ({chosen.Name})");
+        output.WriteLine($"Chosen: {Lower(chosenKind)} ({chosen.Name})");
         if (chosenKind == DeviceKind.Cpu)
-            Console.WriteLine($"(GpuLstm runs the CPU accelerator with one simulated thread per core, {Environment.ProcessorCount} here, " +
+            output.WriteLine($"(GpuLstm runs the CPU accelerator with one simulated thread per core, {Environment.ProcessorCount} here, " +
                 "and small kernels on the calling thread.)");
         return 0;
     }

@@ -1,5 +1,7 @@
+using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
+using GpuLstm.Cli.Json;
+using GpuLstm.Cli.Parsing;
 using GpuLstm.Device;
 using GpuLstm.Samples;
 
@@ -8,38 +10,50 @@ namespace GpuLstm.Cli.Commands;
 /// <summary><c>gpulstm example NAME</c>: runs one of the real sequence tasks and prints its metrics beside its baseline.</summary>
 public static class ExampleCommand
 {
-    public static int Run(string[] argv)
+    public static Command Create()
     {
-        var args = new CliArgs(argv, ["--out", "--seed", "--json"], ["--quick", "--quiet"], "example");
-        if (args.Help || args.Positional.Count == 0)
+        var names = ExampleCatalog.All.Select(e => e.Name).ToList();
+        var name = CliOptions.OneOf("NAME", "example", "the task to run", names);
+        var quick = CliOptions.Flag("--quick", "a small slice for a few steps (what CI runs); the default is the full task");
+        var quiet = CliOptions.Flag("--quiet", "no per-epoch progress");
+        var seed = CliOptions.Int("--seed", "seed of the weights, shuffling and sampling", 0, min: 0);
+        var outDir = CliOptions.Text("--out", "the output folder [default: gpulstm-runs/NAME]", "DIR");
+        var json = CliOptions.Text("--json", "where to write the result [default: DIR/result.json]", "PATH");
+        string tasks = "Tasks:\n" + string.Join('\n', ExampleCatalog.All.Select(e => $"  {e.Name,-10} {e.Description}"));
+        var command = new DetailedCommand("example",
+            $"run a real sequence task ({string.Join(", ", names)}) next to its baseline", tasks)
         {
-            Console.WriteLine("Usage: gpulstm example NAME [--quick] [--quiet] [--seed N] [--out DIR] [--json PATH]\n\nTasks:");
-            foreach (var e in ExampleCatalog.All)
-                Console.WriteLine($"  {e.Name,-10} {e.Description}");
-            Console.WriteLine("\n--quick runs a small slice for a few steps (what CI runs); the default is the full task.");
-            return args.Help ? 0 : 2;
-        }
-        var example = ExampleCatalog.Find(args.Positional[0]);
-        string outDir = args.Text("--out") ?? Path.Combine("gpulstm-runs", example.Name);
+            name, quick, quiet, seed, outDir, json,
+        };
+        command.SetAction(p =>
+        {
+            var example = ExampleCatalog.Find(p.GetValue(name)!);
+            string dir = p.GetValue(outDir) ?? Path.Combine("gpulstm-runs", example.Name);
+            return Run(p.InvocationConfiguration.Output, example, dir, p.GetValue(json) ?? Path.Combine(dir, "result.json"),
+                p.GetValue(quick), p.GetValue(seed), p.GetValue(quiet));
+        });
+        return command;
+    }
+
+    public static int Run(TextWriter output, IExample example, string outDir, string jsonPath, bool quick, int seed, bool quiet)
+    {
         Directory.CreateDirectory(outDir);
         using var device = ComputeDevice.Create();
-        Console.WriteLine($"Example: {example.Name} — {example.Description}\nDevice: {device}   GEMM: {device.GemmEngineName}");
-        var result = example.Run(new ExampleOptions(device, Console.Out, outDir, args.Flag("--quick"), args.Int("--seed", 0, 0),
-            args.Flag("--quiet") ? 0 : 2));
-        Print(result);
-        string json = args.Text("--json") ?? Path.Combine(outDir, "result.json");
-        File.WriteAllText(json, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
-        Console.WriteLine($"Wrote {json}");
+        output.WriteLine($"Example: {example.Name} — {example.Description}\nDevice: {device}   GEMM: {device.GemmEngineName}");
+        var result = example.Run(new ExampleOptions(device, output, outDir, quick, seed, quiet ? 0 : 2));
+        Print(output, result);
+        CliJson.Write(jsonPath, result);
+        output.WriteLine($"Wrote {jsonPath}");
         return 0;
     }
 
-    private static void Print(ExampleResult r)
+    private static void Print(TextWriter output, ExampleResult r)
     {
         string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
-        Console.WriteLine($"\n{r.Task}: {r.Model}, {r.Seconds:F0} s on {r.Device}");
-        Console.WriteLine($"  {"metric",-34} {"model",10} {"baseline",10}  baseline");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\n{r.Task}: {r.Model}, {r.Seconds:F0} s on {r.Device}"));
+        output.WriteLine($"  {"metric",-34} {"model",10} {"baseline",10}  baseline");
         foreach (var m in r.Metrics)
-            Console.WriteLine($"  {m.Name,-34} {F(m.Model),10} {F(m.Baseline),10}  {m.BaselineName}{(m.BeatsBaseline ? "" : "  (NOT beaten)")}");
-        Console.WriteLine(r.BeatsBaselines ? "Beats every baseline." : "Does NOT beat every baseline.");
+            output.WriteLine($"  {m.Name,-34} {F(m.Model),10} {F(m.Baseline),10}  {m.BaselineName}{(m.BeatsBaseline ? "" : "  (NOT beaten)")}");
+        output.WriteLine(r.BeatsBaselines ? "Beats every baseline." : "Does NOT beat every baseline.");
     }
 }

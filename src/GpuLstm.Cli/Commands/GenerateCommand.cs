@@ -1,45 +1,51 @@
+using System.CommandLine;
 using System.Text.Json;
+using GpuLstm.Cli.Parsing;
 using GpuLstm.Device;
-using GpuLstm.Samples;
 using GpuLstm.Models;
+using GpuLstm.Samples;
 
 namespace GpuLstm.Cli.Commands;
 
 /// <summary><c>gpulstm generate MODEL</c>: samples text from a character model written by `gpulstm example text`.</summary>
 public static class GenerateCommand
 {
-    private const string Usage = """
-        Usage: gpulstm generate MODEL [--prompt TEXT] [--temperature T] [--length N] [--seed N]
-
-        Feeds the prompt (default "Call me Ishmael. ") to a character-level model saved by
-        `gpulstm example text` (gpulstm-runs/text/char_lm.safetensors), then samples N characters
-        (default 400) one at a time; lower temperatures (e.g. 0.5) are more conservative, 1.0 samples
-        the model's own distribution.
+    private const string Details = """
+        Feeds the prompt to a character-level model saved by `gpulstm example text`
+        (gpulstm-runs/text/char_lm.safetensors), then samples --length characters one at a time;
+        lower temperatures (e.g. 0.5) are more conservative, 1.0 samples the model's own distribution.
         """;
 
-    public static int Run(string[] argv)
+    public static Command Create()
     {
-        var args = new CliArgs(argv, ["--prompt", "--temperature", "--length", "--seed"], [], "generate");
-        if (args.Help)
+        var model = CliOptions.ExistingFileArgument("MODEL", "a character model written by `gpulstm example text`");
+        var prompt = new Option<string>("--prompt") { Description = "the text to start from", HelpName = "TEXT", DefaultValueFactory = _ => "Call me Ishmael. " };
+        prompt.Validators.Add(r =>
         {
-            Console.WriteLine(Usage);
-            return 0;
-        }
-        if (args.Positional.Count != 1)
-            throw new ArgumentException("generate needs one MODEL path. Run `gpulstm generate --help`.");
-        string path = args.Positional[0];
-        if (!File.Exists(path))
-            throw new ArgumentException($"no model file '{path}'.");
+            if (r.GetValueOrDefault<string>() is { Length: 0 })
+                r.AddError("--prompt must not be empty.");
+        });
+        var temperature = CliOptions.PositiveFloat("--temperature", "sampling temperature", 0.8f, "T");
+        var length = CliOptions.Int("--length", "characters to sample", 400);
+        var seed = CliOptions.Int("--seed", "seed of the sampling", 0, min: 0);
+        var command = new DetailedCommand("generate", "sample text from the character model written by `example text`", Details)
+        {
+            model, prompt, temperature, length, seed,
+        };
+        command.SetAction(p => Run(p.InvocationConfiguration.Output, p.GetValue(model)!, p.GetValue(prompt)!, p.GetValue(temperature),
+            p.GetValue(length), p.GetValue(seed)));
+        return command;
+    }
+
+    public static int Run(TextWriter output, string path, string prompt, float temperature, int length, int seed)
+    {
         if (!Sequential.ReadMetadata(path).TryGetValue(TextExample.VocabularyKey, out string? json))
             throw new ArgumentException($"{path} is not a character model (no vocabulary in it); train one with `gpulstm example text`.");
-        string vocabulary = JsonSerializer.Deserialize<string>(json)!;
-        string prompt = args.Text("--prompt") ?? "Call me Ishmael. ";
-        if (prompt.Length == 0)
-            throw new ArgumentException("--prompt must not be empty.");
+        // Written by TextExample (Samples), not by the CLI: a plain JSON string.
+        string vocabulary = JsonSerializer.Deserialize<string>(json) ?? throw new FormatException($"{path}: the vocabulary is null.");
         using var device = ComputeDevice.Create();
         using var model = Sequential.Load(path, device);
-        Console.WriteLine(TextExample.Generate(model, vocabulary, prompt, args.Int("--length", 400),
-            args.Float("--temperature", 0.8f), new Random(args.Int("--seed", 0, 0))));
+        output.WriteLine(TextExample.Generate(model, vocabulary, prompt, length, temperature, new Random(seed)));
         return 0;
     }
 }

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using GpuLstm.Cli.Parsing;
 using GpuLstm.Device;
 using GpuLstm.Models;
 
@@ -6,21 +8,17 @@ namespace GpuLstm.Cli.Commands;
 /// <summary><c>gpulstm summary MODEL</c>: Keras's summary table of a saved model.</summary>
 public static class SummaryCommand
 {
-    public static int Run(string[] argv)
+    public static Command Create()
     {
-        var args = new CliArgs(argv, [], [], "summary");
-        if (args.Help)
+        var model = CliOptions.ExistingFileArgument("MODEL", "a model saved with Save (e.g. by `gpulstm train`)");
+        var command = new DetailedCommand("summary", "print the Keras-style summary of a saved model") { model };
+        command.SetAction(p =>
         {
-            Console.WriteLine("Usage: gpulstm summary MODEL\n\nPrints the Keras-style summary of a model saved with Save (e.g. by `gpulstm train`).");
+            using var device = ComputeDevice.Create(DeviceKind.Cpu);
+            using var loaded = Sequential.Load(p.GetValue(model)!, device);
+            loaded.Summary(p.InvocationConfiguration.Output);
             return 0;
-        }
-        if (args.Positional.Count != 1)
-            throw new ArgumentException("summary needs one MODEL path.");
-        if (!File.Exists(args.Positional[0]))
-            throw new ArgumentException($"no model file '{args.Positional[0]}'.");
-        using var device = ComputeDevice.Create(DeviceKind.Cpu);
-        using var model = Sequential.Load(args.Positional[0], device);
-        model.Summary();
-        return 0;
+        });
+        return command;
     }
 }

@@ -1,12 +1,10 @@
-using GpuLstm.Codegen;
+using System.CommandLine;
+using System.Globalization;
+using GpuLstm.Cli.Json;
+using GpuLstm.Cli.Parsing;
+using GpuLstm.Device;
 using GpuLstm.Plotting;
 using GpuLstm.Samples;
-using System.Globalization;
-using System.Text.Json;
-using GpuLstm.Datasets;
-using GpuLstm.Device;
-using GpuLstm.IO;
-using GpuLstm.Models;
 
 namespace GpuLstm.Cli.Commands;
 
@@ -17,126 +15,110 @@ namespace GpuLstm.Cli.Commands;
 /// </summary>
 public static class TrainCommand
 {
-    private const string Usage = """
-        Usage: gpulstm train [--data FILE.csv --column NAME [--date-column NAME]] [--out DIR] [--json PATH]
-                             [--window N] [--season N] [--test N] [--validation N] [--units N]
-                             [--epochs N] [--batch N] [--lr X] [--seed N] [--quiet]
-
-        Trains an LSTM to forecast the next value of a series from the previous --window values
-        (default 24) and tests it, one step ahead, on the last --test points (default 60), next to a
-        seasonal-naive baseline (the value --season points earlier, default 12) and persistence.
+    private const string Details = """
+        Trains an LSTM to forecast the next value of a series from the previous --window values and
+        tests it, one step ahead, on the last --test points, next to a seasonal-naive baseline (the
+        value --season points earlier) and persistence (the previous value).
         Without --data it uses the monthly Mauna Loa CO2 record (1958-2020, Scripps CO2 Program,
         CC BY 4.0, via vega-datasets 3.2.1), holding out its last five years.
         Writes DIR/model.safetensors, DIR/metrics.json (or --json PATH) and DIR/forecast.png
         (default DIR: gpulstm-runs/co2, or gpulstm-runs/<column>).
         """;
 
-    private static readonly string[] ValueOptions =
-        ["--data", "--column", "--date-column", "--out", "--json", "--window", "--season", "--test", "--validation",
-         "--units", "--epochs", "--batch", "--lr", "--seed"];
-
-    public static int Run(string[] argv)
+    public static Command Create()
     {
-        var args = new CliArgs(argv, ValueOptions, ["--quiet"], "train");
-        if (args.Help)
+        var data = CliOptions.ExistingFile("--data", "a CSV file to train on instead of the built-in CO2 record", "FILE.csv");
+        var column = CliOptions.Text("--column", "the numeric column of --data to forecast", "NAME");
+        var dateColumn = CliOptions.Text("--date-column", "the column of --data that labels each point (dates draw a time axis)", "NAME");
+        var outDir = CliOptions.Text("--out", "the output folder [default: gpulstm-runs/co2 or gpulstm-runs/<column>]", "DIR");
+        var json = CliOptions.Text("--json", "where to write the metrics [default: DIR/metrics.json]", "PATH");
+        var window = CliOptions.Int("--window", "past points the LSTM sees (must exceed --season)", 24, min: 2);
+        var season = CliOptions.Int("--season", "the seasonal-naive lag (12 for monthly data)", 12);
+        var test = CliOptions.Int("--test", "last points held out for the test", 60);
+        var validation = CliOptions.Int("--validation", "points before the test used for validation", 36);
+        var units = CliOptions.Int("--units", "LSTM units", 32);
+        var epochs = CliOptions.Int("--epochs", "training epochs", 80);
+        var batch = CliOptions.Int("--batch", "batch size", 32);
+        var lr = CliOptions.PositiveFloat("--lr", "Adam's learning rate", 0.003f);
+        var seed = CliOptions.Int("--seed", "seed of the weights and shuffling", 0, min: 0);
+        var quiet = CliOptions.Flag("--quiet", "no per-epoch progress");
+        var command = new DetailedCommand("train",
+            "train a forecasting LSTM on the built-in CO2 record (or --data/--column), tested beside seasonal-naive and persistence",
+            Details)
         {
-            Console.WriteLine(Usage);
-            return 0;
-        }
-        if (args.Positional.Count > 0)
-            throw new ArgumentException($"train takes options only, got '{args.Positional[0]}'.");
-        var (series, dates, source, column) = LoadSeries(args);
-        var options = new ForecastOptions
-        {
-            Window = args.Int("--window", 24, 2), Season = args.Int("--season", 12), TestCount = args.Int("--test", 60),
-            ValidationCount = args.Int("--validation", 36), Units = args.Int("--units", 32), Epochs = args.Int("--epochs", 80),
-            BatchSize = args.Int("--batch", 32), LearningRate = args.Float("--lr", 0.003f), Seed = args.Int("--seed", 0, 0),
+            data, column, dateColumn, outDir, json, window, season, test, validation, units, epochs, batch, lr, seed, quiet,
         };
-        string outDir = args.Text("--out") ?? Path.Combine("gpulstm-runs", column == "CO2" ? "co2" : Sanitize(column));
-        Directory.CreateDirectory(outDir);
-        bool quiet = args.Flag("--quiet");
+        CliOptions.Requires(command, data, column, "(the numeric column to forecast)");
+        CliOptions.Requires(command, column, data, "FILE.csv (the built-in CO2 series has one column)");
+        CliOptions.Requires(command, dateColumn, data, "FILE.csv (the built-in CO2 series is dated already)");
+        command.SetAction(p =>
+        {
+            var output = p.InvocationConfiguration.Output;
+            var series = p.GetValue(data) is { } path
+                ? TrainSeries.FromCsv(path, p.GetValue(column)!, p.GetValue(dateColumn), output)
+                : TrainSeries.BuiltInCo2();
+            var options = new ForecastOptions
+            {
+                Window = p.GetValue(window), Season = p.GetValue(season), TestCount = p.GetValue(test),
+                ValidationCount = p.GetValue(validation), Units = p.GetValue(units), Epochs = p.GetValue(epochs),
+                BatchSize = p.GetValue(batch), LearningRate = p.GetValue(lr), Seed = p.GetValue(seed),
+            };
+            string dir = p.GetValue(outDir) ?? Path.Combine("gpulstm-runs", series.Column == "CO2" ? "co2" : Sanitize(series.Column));
+            return Run(output, series, options, dir, p.GetValue(json), p.GetValue(quiet));
+        });
+        return command;
+    }
 
+    /// <summary>Trains and tests on <paramref name="series"/>; writes the model, metrics and chart into <paramref name="outDir"/>.</summary>
+    public static int Run(TextWriter output, TrainSeries series, ForecastOptions options, string outDir, string? jsonPath, bool quiet)
+    {
+        Directory.CreateDirectory(outDir);
         using var device = ComputeDevice.Create();
-        Console.WriteLine($"Data: {source}, column '{column}', {series.Length} points ({dates[0]} .. {dates[^1]})");
-        Console.WriteLine($"Device: {device}   GEMM: {device.GemmEngineName}");
-        var (model, report) = SeriesForecaster.Train(series, options, device, Console.Out, verbose: quiet ? 0 : 1);
+        output.WriteLine($"Data: {series.Source}, column '{series.Column}', {series.Values.Length} points ({series.Labels[0]} .. {series.Labels[^1]})");
+        output.WriteLine($"Device: {device}   GEMM: {device.GemmEngineName}");
+        var (model, report) = SeriesForecaster.Train(series.Values, options, device, output, verbose: quiet ? 0 : 1);
         using (model)
         {
-            model.Summary();
+            model.Summary(output);
             string modelPath = Path.Combine(outDir, "model.safetensors");
-            model.Save(modelPath, new Dictionary<string, string>
-            {
-                ["gpulstm.forecast"] = JsonSerializer.Serialize(new { window = options.Window, scale = report.Scale, column, source }),
-            });
-            string jsonPath = args.Text("--json") ?? Path.Combine(outDir, "metrics.json");
+            var settings = new ForecastSettings(options.Window, report.Scale, series.Column, series.Source);
+            model.Save(modelPath, new Dictionary<string, string> { [ForecastSettings.MetadataKey] = CliJson.Serialize(settings) });
+            string metricsPath = jsonPath ?? Path.Combine(outDir, "metrics.json");
             string plotPath = Path.Combine(outDir, "forecast.png");
-            WriteMetrics(jsonPath, report, options, device, source, column, dates);
-            Plot(plotPath, report, column);
-            PrintReport(report, options, dates);
-            Console.WriteLine($"Wrote {modelPath}, {jsonPath}, {plotPath}");
+            CliJson.Write(metricsPath, Metrics(report, options, device, series));
+            ForecastChart.Save(plotPath, Chart(report, series));
+            PrintReport(output, report, options, series.Labels);
+            output.WriteLine($"Wrote {modelPath}, {metricsPath}, {plotPath}");
         }
         return 0;
     }
 
-    private static (double[] Series, IReadOnlyList<string> Dates, string Source, string Column) LoadSeries(CliArgs args)
+    private static TrainMetrics Metrics(ForecastReport r, ForecastOptions o, ComputeDevice device, TrainSeries s) => new(
+        s.Source, s.Column, s.Labels.Count, s.Labels[r.TestStart], s.Labels[^1], o.TestCount, device.ToString(), r.Seconds, o,
+        new TestError(r.Mae, r.Rmse), new LaggedTestError(r.SeasonalNaiveMae, r.SeasonalNaiveRmse, o.Season),
+        new TestError(r.PersistenceMae, r.PersistenceRmse), r.Mae < r.SeasonalNaiveMae, r.History.Values);
+
+    private static ForecastChartData Chart(ForecastReport r, TrainSeries s)
     {
-        string? data = args.Text("--data");
-        if (data is null)
-        {
-            if (args.Text("--column") is not null)
-                throw new ArgumentException("--column needs --data FILE.csv (the built-in CO2 series has one column).");
-            return (BuiltInDatasets.Co2(), BuiltInDatasets.Co2Dates(), "Mauna Loa CO2 monthly (built in)", "CO2");
-        }
-        string column = args.Text("--column") ?? throw new ArgumentException("--data needs --column NAME.");
-        if (!File.Exists(data))
-            throw new ArgumentException($"--data: no file '{data}'.");
-        var table = CsvTable.Load(data);
-        var values = table.NumericColumn(column);
-        string? dateColumn = args.Text("--date-column");
-        var dates = dateColumn is null
-            ? Enumerable.Range(1, values.Length).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList()
-            : table.Column(dateColumn);
-        return (values, dates, data, column);
+        var testDates = s.Dates is null ? null : s.Dates.Skip(r.TestStart).Take(r.Actual.Length).ToList();
+        return new ForecastChartData(s.Column == "CO2" ? "Mauna Loa CO2" : s.Column, "scaled MSE", r.History["loss"], r.History["val_loss"],
+            s.ValueLabel, testDates, r.Actual, r.Forecast,
+            [new ChartSeries("seasonal naive", r.SeasonalNaive), new ChartSeries("persistence", r.Persistence)]);
     }
 
-    private static void PrintReport(ForecastReport r, ForecastOptions o, IReadOnlyList<string> dates)
+    private static void PrintReport(TextWriter output, ForecastReport r, ForecastOptions o, IReadOnlyList<string> labels)
     {
         string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
-        Console.WriteLine();
-        Console.WriteLine($"Test: last {o.TestCount} points ({dates[r.TestStart]} .. {dates[^1]}), one step ahead");
-        Console.WriteLine($"  {"model",-28} {"MAE",9} {"RMSE",9}");
-        Console.WriteLine($"  {"LSTM",-28} {F(r.Mae),9} {F(r.Rmse),9}");
-        Console.WriteLine($"  {$"seasonal naive (lag {o.Season})",-28} {F(r.SeasonalNaiveMae),9} {F(r.SeasonalNaiveRmse),9}");
-        Console.WriteLine($"  {"persistence (lag 1)",-28} {F(r.PersistenceMae),9} {F(r.PersistenceRmse),9}");
-        Console.WriteLine(r.Mae < r.SeasonalNaiveMae
-            ? $"LSTM beats seasonal naive: MAE {F(r.Mae)} vs {F(r.SeasonalNaiveMae)} ({r.SeasonalNaiveMae / r.Mae:F1}x lower). Trained in {r.Seconds:F1} s."
-            : $"LSTM does NOT beat seasonal naive: MAE {F(r.Mae)} vs {F(r.SeasonalNaiveMae)}. Trained in {r.Seconds:F1} s.");
-    }
-
-    private static void WriteMetrics(string path, ForecastReport r, ForecastOptions o, ComputeDevice device, string source,
-        string column, IReadOnlyList<string> dates)
-    {
-        var doc = new Dictionary<string, object>
-        {
-            ["data"] = source, ["column"] = column, ["points"] = dates.Count,
-            ["test_start"] = dates[r.TestStart], ["test_end"] = dates[^1], ["test_points"] = o.TestCount,
-            ["device"] = device.ToString(), ["seconds"] = r.Seconds, ["options"] = o,
-            ["lstm"] = new { mae = r.Mae, rmse = r.Rmse },
-            ["seasonal_naive"] = new { mae = r.SeasonalNaiveMae, rmse = r.SeasonalNaiveRmse, lag = o.Season },
-            ["persistence"] = new { mae = r.PersistenceMae, rmse = r.PersistenceRmse },
-            ["beats_seasonal_naive"] = r.Mae < r.SeasonalNaiveMae,
-            ["history"] = r.History.Values,
-        };
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(temp, path, overwrite: true);
-    }
-
-    private static void Plot(string path, ForecastReport r, string column)
-    {
-        var data = new ForecastChartData(column, "scaled MSE", r.History["loss"], r.History["val_loss"], column, Dates: null,
-            r.Actual, r.Forecast, [new ChartSeries("seasonal naive", r.SeasonalNaive), new ChartSeries("persistence", r.Persistence)]);
-        ForecastChart.Save(path, data);
+        output.WriteLine();
+        output.WriteLine($"Test: last {o.TestCount} points ({labels[r.TestStart]} .. {labels[^1]}), one step ahead");
+        output.WriteLine($"  {"model",-28} {"MAE",9} {"RMSE",9}");
+        output.WriteLine($"  {"LSTM",-28} {F(r.Mae),9} {F(r.Rmse),9}");
+        output.WriteLine($"  {$"seasonal naive (lag {o.Season})",-28} {F(r.SeasonalNaiveMae),9} {F(r.SeasonalNaiveRmse),9}");
+        output.WriteLine($"  {"persistence (lag 1)",-28} {F(r.PersistenceMae),9} {F(r.PersistenceRmse),9}");
+        string seconds = r.Seconds.ToString("F1", CultureInfo.InvariantCulture);
+        output.WriteLine(r.Mae < r.SeasonalNaiveMae
+            ? $"LSTM beats seasonal naive: MAE {F(r.Mae)} vs {F(r.SeasonalNaiveMae)} ({(r.SeasonalNaiveMae / r.Mae).ToString("F1", CultureInfo.InvariantCulture)}x lower). Trained in {seconds} s."
+            : $"LSTM does NOT beat seasonal naive: MAE {F(r.Mae)} vs {F(r.SeasonalNaiveMae)}. Trained in {seconds} s.");
     }
 
     private static string Sanitize(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-'));
