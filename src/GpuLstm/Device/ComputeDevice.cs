@@ -35,7 +35,11 @@ public sealed class ComputeDevice : IDisposable
         _ownsAccelerator = ownsAccelerator;
         Options = options;
         InlinesSmallKernels = Kind == DeviceKind.Cpu && options.InlineSmallCpuKernels;
-        Kernels = new KernelSet(accelerator, hostThreads: InlinesSmallKernels);
+        Kernels = new KernelSet(accelerator, hostThreads: InlinesSmallKernels, countLaunch: name =>
+        {
+            if (name.Length > 0)
+                CountLaunch(name);
+        });
         Pool = new TensorPool(this);
         _gemm = new Lazy<IGemmEngine>(() => GemmEngines.Create(this, gemm, tf32));
         GemmEngineName = gemm.EngineName;
@@ -145,7 +149,7 @@ public sealed class ComputeDevice : IDisposable
 
     public void DisableProfiling() => Profiler = null;
 
-    /// <summary>Counts a kernel launch; every host launcher calls this once, right before launching.</summary>
+    /// <summary>Counts a kernel launch: KernelSet's launchers call it right before launching (Ops.Gemm for GEMMs).</summary>
     internal void CountLaunch(string kernel, string? detail = null)
     {
         ThrowIfDisposed();

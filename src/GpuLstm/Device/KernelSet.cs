@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using GpuLstm.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
@@ -14,10 +15,14 @@ using View = ArrayView<float>;
 /// every simulated thread per launch (~35 us each, measured), which dominated the small
 /// per-time-step kernels of an LSTM.
 /// </summary>
-internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
+internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Action<string> countLaunch)
 {
     private readonly Accelerator _accelerator = accelerator;
     private readonly bool _hostThreads = hostThreads;
+
+    // Every launcher counts its own launch (named after the kernel property), so call sites need no
+    // launch bookkeeping. GEMM kernels are the exception: Ops.Gemm counts a GEMM once, whichever engine runs it.
+    private readonly Action<string> _countLaunch = countLaunch;
 
     private Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View>? _lstmForward;
     public Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View> LstmForward => Auto(ref _lstmForward, LstmKernels.LstmPointwiseForward);
@@ -30,7 +35,7 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
         _gemmTiled ??= _accelerator.LoadStreamKernel<GemmArgs, View, View, View>(GemmKernels.GemmTiled);
 
     private Action<Index1D, int, GemmArgs, View, View, View>? _gemmGridStride;
-    public Action<Index1D, int, GemmArgs, View, View, View> GemmGridStride => Auto(ref _gemmGridStride, GemmKernels.GemmGridStride);
+    public Action<Index1D, int, GemmArgs, View, View, View> GemmGridStride => Auto(ref _gemmGridStride, GemmKernels.GemmGridStride, NotCounted);
 
     private Action<Index1D, int, int, int, int, int, View, View>? _biasActivation;
     public Action<Index1D, int, int, int, int, int, View, View> BiasActivation => Auto(ref _biasActivation, ElementwiseKernels.BiasActivationForward);
@@ -101,14 +106,25 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
     private Action<Index1D, int, float, View, View>? _globalNormClipScale;
     public Action<Index1D, int, float, View, View> GlobalNormClipScale => Auto(ref _globalNormClipScale, OptimizerKernels.GlobalNormClipScale);
 
-    private Action<Index1D, T1, T2, T3, T4> Auto<T1, T2, T3, T4>(ref Action<Index1D, T1, T2, T3, T4>? slot, Action<Index1D, T1, T2, T3, T4> kernel)
+    /// <summary>The name that tells a launcher not to count (Ops.Gemm already did).</summary>
+    private const string NotCounted = "";
+
+    private Action<Index1D, T1, T2, T3, T4> Auto<T1, T2, T3, T4>(ref Action<Index1D, T1, T2, T3, T4>? slot, Action<Index1D, T1, T2, T3, T4> kernel,
+        [CallerMemberName] string name = "")
         where T1 : struct where T2 : struct where T3 : struct where T4 : struct
     {
         if (slot is not null)
             return slot;
         var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
-        return slot = !_hostThreads ? launch : (e, a1, a2, a3, a4) =>
+        return slot = !_hostThreads
+            ? (e, a1, a2, a3, a4) =>
+            {
+                _countLaunch(name);
+                launch(e, a1, a2, a3, a4);
+            }
+            : (e, a1, a2, a3, a4) =>
         {
+            _countLaunch(name);
             if (e.X == 1)
                 kernel(Index1D.Zero, a1, a2, a3, a4);
             else
@@ -116,14 +132,22 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
         };
     }
 
-    private Action<Index1D, T1, T2, T3, T4, T5> Auto<T1, T2, T3, T4, T5>(ref Action<Index1D, T1, T2, T3, T4, T5>? slot, Action<Index1D, T1, T2, T3, T4, T5> kernel)
+    private Action<Index1D, T1, T2, T3, T4, T5> Auto<T1, T2, T3, T4, T5>(ref Action<Index1D, T1, T2, T3, T4, T5>? slot, Action<Index1D, T1, T2, T3, T4, T5> kernel,
+        [CallerMemberName] string name = "")
         where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct
     {
         if (slot is not null)
             return slot;
         var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
-        return slot = !_hostThreads ? launch : (e, a1, a2, a3, a4, a5) =>
+        return slot = !_hostThreads
+            ? (e, a1, a2, a3, a4, a5) =>
+            {
+                _countLaunch(name);
+                launch(e, a1, a2, a3, a4, a5);
+            }
+            : (e, a1, a2, a3, a4, a5) =>
         {
+            _countLaunch(name);
             if (e.X == 1)
                 kernel(Index1D.Zero, a1, a2, a3, a4, a5);
             else
@@ -131,14 +155,22 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
         };
     }
 
-    private Action<Index1D, T1, T2, T3, T4, T5, T6> Auto<T1, T2, T3, T4, T5, T6>(ref Action<Index1D, T1, T2, T3, T4, T5, T6>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6> kernel)
+    private Action<Index1D, T1, T2, T3, T4, T5, T6> Auto<T1, T2, T3, T4, T5, T6>(ref Action<Index1D, T1, T2, T3, T4, T5, T6>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6> kernel,
+        [CallerMemberName] string name = "")
         where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct
     {
         if (slot is not null)
             return slot;
         var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
-        return slot = !_hostThreads ? launch : (e, a1, a2, a3, a4, a5, a6) =>
+        return slot = !_hostThreads
+            ? (e, a1, a2, a3, a4, a5, a6) =>
+            {
+                _countLaunch(name);
+                launch(e, a1, a2, a3, a4, a5, a6);
+            }
+            : (e, a1, a2, a3, a4, a5, a6) =>
         {
+            _countLaunch(name);
             if (e.X == 1)
                 kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6);
             else
@@ -146,14 +178,22 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
         };
     }
 
-    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7> Auto<T1, T2, T3, T4, T5, T6, T7>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7> kernel)
+    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7> Auto<T1, T2, T3, T4, T5, T6, T7>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7> kernel,
+        [CallerMemberName] string name = "")
         where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct
     {
         if (slot is not null)
             return slot;
         var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
-        return slot = !_hostThreads ? launch : (e, a1, a2, a3, a4, a5, a6, a7) =>
+        return slot = !_hostThreads
+            ? (e, a1, a2, a3, a4, a5, a6, a7) =>
+            {
+                _countLaunch(name);
+                launch(e, a1, a2, a3, a4, a5, a6, a7);
+            }
+            : (e, a1, a2, a3, a4, a5, a6, a7) =>
         {
+            _countLaunch(name);
             if (e.X == 1)
                 kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7);
             else
@@ -161,14 +201,22 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
         };
     }
 
-    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8> Auto<T1, T2, T3, T4, T5, T6, T7, T8>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8> kernel)
+    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8> Auto<T1, T2, T3, T4, T5, T6, T7, T8>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8> kernel,
+        [CallerMemberName] string name = "")
         where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct
     {
         if (slot is not null)
             return slot;
         var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
-        return slot = !_hostThreads ? launch : (e, a1, a2, a3, a4, a5, a6, a7, a8) =>
+        return slot = !_hostThreads
+            ? (e, a1, a2, a3, a4, a5, a6, a7, a8) =>
+            {
+                _countLaunch(name);
+                launch(e, a1, a2, a3, a4, a5, a6, a7, a8);
+            }
+            : (e, a1, a2, a3, a4, a5, a6, a7, a8) =>
         {
+            _countLaunch(name);
             if (e.X == 1)
                 kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8);
             else
@@ -176,14 +224,22 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
         };
     }
 
-    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9> Auto<T1, T2, T3, T4, T5, T6, T7, T8, T9>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9> kernel)
+    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9> Auto<T1, T2, T3, T4, T5, T6, T7, T8, T9>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9> kernel,
+        [CallerMemberName] string name = "")
         where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct
     {
         if (slot is not null)
             return slot;
         var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
-        return slot = !_hostThreads ? launch : (e, a1, a2, a3, a4, a5, a6, a7, a8, a9) =>
+        return slot = !_hostThreads
+            ? (e, a1, a2, a3, a4, a5, a6, a7, a8, a9) =>
+            {
+                _countLaunch(name);
+                launch(e, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+            }
+            : (e, a1, a2, a3, a4, a5, a6, a7, a8, a9) =>
         {
+            _countLaunch(name);
             if (e.X == 1)
                 kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8, a9);
             else
@@ -191,14 +247,22 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
         };
     }
 
-    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> Auto<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> kernel)
+    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> Auto<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> kernel,
+        [CallerMemberName] string name = "")
         where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct
     {
         if (slot is not null)
             return slot;
         var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
-        return slot = !_hostThreads ? launch : (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) =>
+        return slot = !_hostThreads
+            ? (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) =>
+            {
+                _countLaunch(name);
+                launch(e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10);
+            }
+            : (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) =>
         {
+            _countLaunch(name);
             if (e.X == 1)
                 kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10);
             else
@@ -206,14 +270,22 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads)
         };
     }
 
-    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> Auto<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> kernel)
+    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> Auto<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> kernel,
+        [CallerMemberName] string name = "")
         where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct where T11 : struct where T12 : struct
     {
         if (slot is not null)
             return slot;
         var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
-        return slot = !_hostThreads ? launch : (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12) =>
+        return slot = !_hostThreads
+            ? (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12) =>
+            {
+                _countLaunch(name);
+                launch(e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12);
+            }
+            : (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12) =>
         {
+            _countLaunch(name);
             if (e.X == 1)
                 kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12);
             else

@@ -124,7 +124,6 @@ public sealed class Tensor : IDisposable
     /// <summary>Sets every element to <paramref name="value"/> on the device.</summary>
     public void Fill(float value)
     {
-        Device.CountLaunch("Fill");
         Device.Kernels.Fill(Device.Threads(Length), Device.Threads(Length), (int)Length, value, View);
     }
 

@@ -74,7 +74,6 @@ internal sealed class DeviceDataset : IDisposable
         shape[0] = count;
         var result = tape.NewTensor(shape, name);
         int threads = device.Threads((long)count * len);
-        device.CountLaunch("GatherRows");
         device.Kernels.GatherRows(threads, threads, count, len, indices.View, source.View, result.View);
         return result;
     }

@@ -48,11 +48,9 @@ internal sealed class EpochStats : IDisposable
                 _partials?.Dispose();
                 _partials = Tensor.Allocate(_device, [Math.Max(threads + levels, 64)], "metric_partials"); // [threads] | [levels]
             }
-            _device.CountLaunch("MetricPartials");
             _device.Kernels.MetricPartials(threads, threads, metric.Code, rows, classes, metric.Threshold,
                 pred.View, target.View, _partials.View.SubView(0, threads));
             var (partials, count) = Ops.Reduction.Collapse(_device, _partials.View.SubView(0, threads), threads, Ops.Reduction.ScratchAt(_partials.View, threads, levels));
-            _device.CountLaunch("SumToScalar");
             _device.Kernels.SumToScalar(1, count, 1f, 1, partials, _sums.View.SubView(1 + m, 1));
             _counts[1 + m] += work;
         }

@@ -16,7 +16,6 @@ public static class DropoutOp
         var mask = tape.NewTensor(x.Shape, name + ".mask");
         y.RequiresGrad = x.RequiresGrad;
         int n = device.Threads(x.Length);
-        device.CountLaunch("DropoutForward");
         int repeat = sharedAcrossAxis1 && x.Rank >= 3 ? x.Shape[1] : 1;
         int inner = sharedAcrossAxis1 && x.Rank >= 3 ? (int)(x.Length / ((long)x.Shape[0] * x.Shape[1])) : 1;
         device.Kernels.DropoutForward(n, n, (int)x.Length, rate, seed, repeat, inner, x.View, y.View, mask.View);
@@ -26,7 +25,6 @@ public static class DropoutOp
                 return;
             var (gx, beta) = tape.GradFor(x);
             int threads = device.Threads(x.Length);
-            device.CountLaunch("Multiply");
             device.Kernels.Multiply(threads, threads, (int)x.Length, beta, y.Grad!.View, mask.View, gx.View);
         });
         return y;

@@ -11,7 +11,6 @@ internal static class Elementwise
     public static void Axpby(ComputeDevice device, float alpha, ArrayView<float> x, float beta, ArrayView<float> y)
     {
         int n = device.Threads(x.Length);
-        device.CountLaunch("Axpby");
         device.Kernels.Axpby(n, n, (int)x.Length, alpha, beta, x, y);
     }
 
@@ -21,7 +20,6 @@ internal static class Elementwise
     public static void Fill(ComputeDevice device, ArrayView<float> x, float value)
     {
         int n = device.Threads(x.Length);
-        device.CountLaunch("Fill");
         device.Kernels.Fill(n, n, (int)x.Length, value, x);
     }
 

@@ -30,7 +30,6 @@ public static class EmbeddingOp
         var y = tape.NewTensor(shape, name + ".out");                 // [rows, D]
         y.RequiresGrad = table.RequiresGrad;
         int n = device.Threads((long)rows * dim);
-        device.CountLaunch("GatherRows");
         device.Kernels.GatherRows(n, n, rows, dim, tokens.View, table.View, y.View);
         tape.Record(name, () => Backward(tape, tokens, table, y, rows));
         return y;
@@ -49,7 +48,6 @@ public static class EmbeddingOp
         // ScatterAddRows gives each work item whole columns (fixed order over rows, no atomics):
         // more items than columns would idle.
         int n = Math.Min(device.Threads((long)rows * dim), dim);
-        device.CountLaunch("ScatterAddRows");
         device.Kernels.ScatterAddRows(n, n, rows, dim, tokens.View, y.Grad!.View, gt.View);
     }
 
@@ -59,7 +57,6 @@ public static class EmbeddingOp
         var device = tape.Device;
         var mask = tape.NewTensor(tokens.Shape, "padding_mask");
         int n = device.Threads(tokens.Length);
-        device.CountLaunch("NonZeroMask");
         device.Kernels.NonZeroMask(n, n, (int)tokens.Length, tokens.View, mask.View);
         return mask;
     }

@@ -33,7 +33,6 @@ public static class LinearOp
         if (bias is not null || activation != ActivationCode.Linear)
         {
             int n = device.Threads(y.Length);
-            device.CountLaunch("BiasActivation");
             device.Kernels.BiasActivation(n, n, rows, outFeatures, activation, bias is null ? 0 : 1,
                 y.View, (bias ?? y).View);
         }
@@ -54,7 +53,6 @@ public static class LinearOp
         {
             dz = tape.NewTensor(y.Shape, name + ".dz");
             int n = device.Threads(y.Length);
-            device.CountLaunch("ActivationBackward");
             device.Kernels.ActivationBackward(n, n, (int)y.Length, activation, 0f, y.View, y.Grad!.View, dz.View);
         }
         var dzMatrix = MatrixView.Of(dz, rows, outFeatures);

@@ -63,10 +63,8 @@ public static class LossOps
         var grad = tape.NewTensor(pred.Shape, op + ".grad");            // d(mean loss)/d(pred)
         int levels = Reduction.ScratchLength(device, threads);
         var scratch = tape.NewTensor([threads + 1 + levels], op + ".partials"); // [threads] partials | [1] loss | [levels] tree
-        device.CountLaunch("Loss", op);
         lossKernel(device, threads, grad.View, scratch.View.SubView(0, threads));
         var (partials, count) = Reduction.Collapse(device, scratch.View.SubView(0, threads), threads, Reduction.ScratchAt(scratch.View, threads + 1, levels));
-        device.CountLaunch("SumToScalar");
         device.Kernels.SumToScalar(1, count, meanScale, 0, partials, scratch.View.SubView(threads, 1));
         var loss = tape.Own(scratch.Slice(threads, [1], op));
         loss.RequiresGrad = pred.RequiresGrad;

@@ -71,7 +71,6 @@ public static class LstmSequenceOp
             var gatesT = gates.View.SubView(t * batch * 4L * hidden, batch * 4L * hidden);
             Gemm.Run(device, name, Rows(hRows, t * batch, batch), u,
                 new MatrixView(gatesT, batch, 4 * hidden, 4 * hidden, 1), 1f, 1f);
-            device.CountLaunch("LstmForward");
             device.Kernels.LstmForward(threads, threads, args, gatesT, (bias ?? gates).View, MaskRow(mask, gates, t, batch),
                 h.View.SubView(t * bh, bh), c.View.SubView(t * bh, bh), c.View.SubView((t + 1) * bh, bh), h.View.SubView((t + 1) * bh, bh));
         }
@@ -120,7 +119,6 @@ public static class LstmSequenceOp
             var gatesT = gates.View.SubView(t * batch * 4L * hidden, batch * 4L * hidden);
             var dGatesT = dGates.SubView(t * batch * 4L * hidden, batch * 4L * hidden);
             var dhOut = hasSeqGrad != 0 ? sequence.Grad!.View.SubView(t * bh, bh) : dh;
-            device.CountLaunch("LstmBackward");
             device.Kernels.LstmBackward(threads, threads, args, gatesT, MaskRow(mask, gates, t, batch),
                 c.View.SubView(t * bh, bh), c.View.SubView((t + 1) * bh, bh), dhOut, dh, dc, dGatesT);
             if (t > 0 || needH0) // dh_{t} = dGates_t U^T (+ what masked rows pass straight through)

@@ -68,7 +68,6 @@ public static class MergeOp
     {
         var device = tape.Device;
         int n = device.Threads((long)rows * cols);
-        device.CountLaunch("CopyColumns");
         device.Kernels.CopyColumns(n, n, rows, cols, srcStride, srcOffset, dstStride, dstOffset, beta, src.View, dst.View);
     }
 
@@ -76,7 +75,6 @@ public static class MergeOp
     {
         var device = tape.Device;
         int n = device.Threads(a.Length);
-        device.CountLaunch("Multiply");
         device.Kernels.Multiply(n, n, (int)a.Length, beta, a.View, b.View, dst.View);
     }
 }

@@ -44,7 +44,6 @@ internal static class Reduction
         {
             int outCount = (count + FanIn - 1) / FanIn;
             var output = scratch.SubView(offset, outCount); // [outCount]
-            device.CountLaunch("SumStridedStage");
             device.Kernels.SumStridedStage(outCount, count, outCount, partials, output);
             offset += outCount;
             partials = output;

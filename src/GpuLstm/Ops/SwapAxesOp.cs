@@ -37,7 +37,6 @@ public static class SwapAxesOp
     {
         var device = src.Device;
         int n = device.Threads(src.Length);
-        device.CountLaunch("SwapLeadingAxes");
         device.Kernels.SwapLeadingAxes(n, n, d0, d1, inner, reverseAxis, beta, src.View, dst.View);
     }
 }

@@ -19,7 +19,6 @@ public sealed class Adam(float learningRate = 0.001f, float beta1 = 0.9f, float 
         double t = Iterations;
         float alpha = (float)(LearningRate * Math.Sqrt(1 - Math.Pow(Beta2, t)) / (1 - Math.Pow(Beta1, t)));
         int threads = device.Threads(parameters.Count);
-        device.CountLaunch("Adam");
         device.Kernels.Adam(threads, threads, (int)parameters.Count, alpha, Beta1, Beta2, Epsilon, ClipValue,
             parameters.Values.View, parameters.Grads.View, m.View, v.View, gradScale.View);
     }

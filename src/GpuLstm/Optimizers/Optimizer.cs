@@ -64,7 +64,6 @@ public abstract class Optimizer : IDisposable
         {
             NormClipFactor(device, p.Grad!, ClipNorm, _tensorScale);
             int threads = device.Threads(p.Length);
-            device.CountLaunch("ScaleByDeviceScalar");
             device.Kernels.ScaleByDeviceScalar(threads, threads, (int)p.Length, _tensorScale.View, p.Grad!.View);
         }
     }
@@ -78,10 +77,8 @@ public abstract class Optimizer : IDisposable
             _partials?.Dispose();
             _partials = Tensor.Allocate(device, [Math.Max(threads + levels, 64)], "grad_norm_partials"); // [threads] | [levels]
         }
-        device.CountLaunch("SumOfSquaresPartials");
         device.Kernels.SumOfSquaresPartials(threads, threads, (int)grads.Length, grads.View, _partials.View);
         var (partials, count) = Reduction.Collapse(device, _partials.View.SubView(0, threads), threads, Reduction.ScratchAt(_partials.View, threads, levels));
-        device.CountLaunch("GlobalNormClipScale");
         device.Kernels.GlobalNormClipScale(1, count, maxNorm, partials, factor.View);
     }
 

@@ -13,7 +13,6 @@ public sealed class RmsProp(float learningRate = 0.001f, float rho = 0.9f, float
         var device = parameters.Device;
         var meanSquare = State("mean_square", parameters);
         int threads = device.Threads(parameters.Count);
-        device.CountLaunch("RmsProp");
         device.Kernels.RmsProp(threads, threads, (int)parameters.Count, LearningRate, Rho, Epsilon, ClipValue,
             parameters.Values.View, parameters.Grads.View, meanSquare.View, gradScale.View);
     }

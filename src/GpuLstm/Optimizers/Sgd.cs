@@ -16,7 +16,6 @@ public sealed class Sgd(float learningRate = 0.01f, float momentum = 0f, bool ne
         var device = parameters.Device;
         var velocity = Momentum > 0f ? State("velocity", parameters) : parameters.Grads;
         int threads = device.Threads(parameters.Count);
-        device.CountLaunch("Sgd");
         device.Kernels.Sgd(threads, threads, (int)parameters.Count, LearningRate, Momentum, Nesterov ? 1 : 0, ClipValue,
             parameters.Values.View, parameters.Grads.View, velocity.View, gradScale.View);
     }
