@@ -101,7 +101,7 @@ META=$NUGET_PACKAGES/gpulstm/$VERSION/.nupkg.metadata
 grep -qF "\"source\": \"$ARTIFACTS\"" "$META" || fail "the consumer's GpuLstm $VERSION was not restored from $ARTIFACTS"
 cmp -s "$LIB" "$NUGET_PACKAGES/gpulstm/$VERSION/gpulstm.$VERSION.nupkg" || fail "the consumer's GpuLstm package is not the one just packed"
 RESTORED=$(cd "$C" && dotnet list package --include-transitive | awk '$1 == ">" { print $2 " " $NF }')
-if grep -iE 'scottplot|skiasharp|system\.commandline|spectre' <<<"$RESTORED"; then
+if grep -iE 'scottplot|skiasharp|system\.commandline|spectre' <<<"$RESTORED$(printf '\n%s' "$(ls "$NUGET_PACKAGES")")"; then
   fail "the consumer's dependencies include a plotting, console or command-line library"
 fi
 CONSUMER_S=$(( $(now) - T0 ))
