@@ -64,7 +64,7 @@ public static class BenchCommand
         if (json is not null)
         {
             CliJson.Write(json, new BenchReport("gpulstm", device.ToString(), device.Kind.ToString().ToLowerInvariant(),
-                device.GemmEngineName, device.UsesTf32, DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), results));
+                device.GemmEngineName, device.GemmLibrary, device.UsesTf32, DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), results));
             output.WriteLine($"Wrote {json}");
         }
         return 0;

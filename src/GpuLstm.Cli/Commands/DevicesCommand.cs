@@ -25,19 +25,23 @@ public static class DevicesCommand
     public static int Run(TextWriter output)
     {
         using var context = DeviceSelector.CreateContext();
-        var devices = DeviceSelector.List(context);
-        var chosen = DeviceSelector.Choose(context, DeviceSelector.RequestedKind());
+        var requested = DeviceSelector.RequestedKind();
+        var devices = DeviceSelector.List(context, requested: requested);
+        var chosen = DeviceSelector.Choose(context, requested);
         var chosenKind = DeviceSelector.ToKind(chosen.AcceleratorType)!.Value;
         output.WriteLine($"  {"Backend",-7} {"Type",-4} {"Name",-40} {"Memory",10} {"Warp",5} {"SMs",5}  GEMM");
         foreach (var d in devices)
         {
-            bool isChosen = d.Name == chosen.Name && d.Kind == chosenKind;
+            bool isChosen = d.Chosen;
             output.WriteLine($"{(isChosen ? "*" : " ")} {Lower(d.Kind),-7} {Lower(d.Type),-4} {Truncate(d.Name, 40),-40} {FormatBytes(d.MemoryBytes),10} {d.WarpSize,5} {d.Multiprocessors,5}  {d.Gemm}");
         }
         output.WriteLine($"Chosen: {Lower(chosenKind)} ({chosen.Name})");
         if (chosenKind == DeviceKind.Cpu)
             output.WriteLine($"(GpuLstm runs the CPU accelerator with one simulated thread per core, {Environment.ProcessorCount} here, " +
                 "and small kernels on the calling thread.)");
+        // The list shows every device; a chosen one that cannot be set up makes the command fail.
+        if (devices.First(d => d.Chosen).Gemm is { } gemm && gemm.StartsWith("error: ", StringComparison.Ordinal))
+            throw new InvalidOperationException($"the chosen device cannot be set up: {gemm["error: ".Length..]}");
         return 0;
     }
 

@@ -86,12 +86,21 @@ public static class DeviceSelector
     };
 
     /// <summary>Every accelerator the context sees, in preference order, with the GEMM engine each would use.</summary>
-    public static IReadOnlyList<DeviceInfo> List(Context context, ComputeDeviceOptions? options = null)
+    public static IReadOnlyList<DeviceInfo> List(Context context, ComputeDeviceOptions? options = null, DeviceKind? requested = null)
     {
         options ??= new ComputeDeviceOptions();
+        ILGPU.Runtime.Device? chosen;
+        try
+        {
+            chosen = Choose(context, requested);
+        }
+        catch (InvalidOperationException)
+        {
+            chosen = null;
+        }
         return Usable(context)
             .Select(d => new DeviceInfo(ToKind(d.AcceleratorType)!.Value, TypeOf(d), d.Name, d.MemorySize, d.WarpSize,
-                d.NumMultiprocessors, DescribeGemm(ToKind(d.AcceleratorType)!.Value, options)))
+                d.NumMultiprocessors, DescribeGemm(ToKind(d.AcceleratorType)!.Value, options), ReferenceEquals(d, chosen)))
             .ToList();
     }
 
@@ -101,7 +110,8 @@ public static class DeviceSelector
         {
             var decision = GemmEngines.Decide(kind, options);
             string name = decision.Engine == GemmEngineKind.CuBlas && options.ResolveTf32() ? "cublas (tf32)" : decision.EngineName;
-            return decision.Warning is null ? name : $"{name} (fall-back: {decision.Warning})";
+            string library = decision.Library is null ? "" : $" ({decision.Library})";
+            return decision.Warning is null ? name + library : $"{name} (fall-back: {decision.Warning})";
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {

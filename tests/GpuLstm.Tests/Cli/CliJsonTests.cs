@@ -11,7 +11,7 @@ namespace GpuLstm.Tests.Cli;
 /// </summary>
 public sealed class CliJsonTests
 {
-    private static readonly string[] BenchKeys = ["tool", "device", "device_kind", "gemm", "tf32", "date_utc", "results"];
+    private static readonly string[] BenchKeys = ["tool", "device", "device_kind", "gemm", "gemm_library", "tf32", "date_utc", "results"];
 
     private static readonly string[] BenchResultKeys =
         ["name", "batch", "steps", "inputs", "hidden", "ms_per_step", "ms_mean", "timed_steps", "launches_per_step",
