@@ -102,7 +102,9 @@ public sealed class Tape : IDisposable
         {
             ShapeUtil.Expect("Backward", $"seed gradient for {output.Name}", grad.Shape, output.Shape);
             var (target, beta) = GradFor(output);
-            Ops.Elementwise.Axpby(Device, 1f, grad.View, beta, target.View);
+            // target = grad + beta * target, launched directly: the tape sits below the ops.
+            int n = Device.Threads(grad.Length);
+            Device.Kernels.Axpby(n, n, (int)grad.Length, 1f, beta, grad.View, target.View);
         }
         for (int i = _entries.Count - 1; i >= 0; i--)
             _entries[i].Backward();

@@ -1,5 +1,4 @@
 using GpuLstm.Memory;
-using GpuLstm.Ops;
 using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;

@@ -1,4 +1,3 @@
-using GpuLstm.Ops;
 
 namespace GpuLstm.Device;
 
@@ -37,7 +36,10 @@ public sealed record ComputeDeviceOptions
     internal Func<LibraryProbe>? OpenBlasProbe { get; init; }
 
     /// <summary>See ComputeDevice.ReductionMaxFinal.</summary>
-    internal int ReductionMaxFinal { get; init; } = Reduction.MaxFinal;
+    internal int ReductionMaxFinal { get; init; } = DefaultReductionMaxFinal;
+
+    /// <summary>Ops.Reduction's final width: at most this many partials for a single work item.</summary>
+    internal const int DefaultReductionMaxFinal = 1024;
 
     internal GemmEngineKind ResolveGemm() => Gemm ?? GemmEngineChoice.FromEnvironment();
 

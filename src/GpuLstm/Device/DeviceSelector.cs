@@ -1,4 +1,3 @@
-using GpuLstm.Ops;
 using ILGPU;
 using ILGPU.Algorithms;
 using ILGPU.Runtime;

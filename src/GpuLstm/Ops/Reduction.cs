@@ -12,7 +12,7 @@ namespace GpuLstm.Ops;
 internal static class Reduction
 {
     public const int FanIn = 64;
-    public const int MaxFinal = 1024;
+    public const int MaxFinal = ComputeDeviceOptions.DefaultReductionMaxFinal;
 
     /// <summary>Scratch floats for a device (tests lower its final width to run the levels on the CPU).</summary>
     public static int ScratchLength(ComputeDevice device, int count) => ScratchLength(count, device.ReductionMaxFinal);

@@ -69,6 +69,20 @@ public sealed class ArchitectureTests
         AssertRule(Types.InAssembly(Engine).That().ResideInNamespace("GpuLstm.Autograd").ShouldNot().HaveDependencyOn(higher), $"GpuLstm.Autograd types using {higher}");
     }
 
+    /// <summary>
+    /// The bottom layer in order: the backend (GpuLstm.Device: accelerators, kernels, GEMM engines)
+    /// and tensors (GpuLstm.Memory, which the device pools) under the tape, the tape under the ops.
+    /// </summary>
+    [Theory]
+    [InlineData("GpuLstm.Device", "GpuLstm.Ops")]
+    [InlineData("GpuLstm.Device", "GpuLstm.Autograd")]
+    [InlineData("GpuLstm.Memory", "GpuLstm.Ops")]
+    [InlineData("GpuLstm.Memory", "GpuLstm.Autograd")]
+    [InlineData("GpuLstm.Autograd", "GpuLstm.Ops")]
+    public void BottomLayerHasNoCycles(string lower, string higher) =>
+        AssertRule(Types.InAssembly(Engine).That().ResideInNamespace(lower).ShouldNot().HaveDependencyOn(higher),
+            $"{lower} types using {higher}");
+
     /// <summary>The checker sees real dependencies: models do use ops, so this rule must fail.</summary>
     [Fact]
     public void TheCheckerDetectsADependencyThatExists() =>

@@ -1,7 +1,7 @@
 using GpuLstm.Kernels;
 using ILGPU;
 
-namespace GpuLstm.Ops;
+namespace GpuLstm.Device;
 
 /// <summary>
 /// Shared shape of the BLAS-backed engines: dense (possibly transposed) operands go to the library,

@@ -1,6 +1,5 @@
-using GpuLstm.Device;
 
-namespace GpuLstm.Ops;
+namespace GpuLstm.Device;
 
 /// <summary>
 /// The rule for a device's GEMM engine, kept apart from loading so it can be checked on any machine:

@@ -1,4 +1,4 @@
-namespace GpuLstm.Ops;
+namespace GpuLstm.Device;
 
 /// <summary>The outcome of looking for a native library: the file loaded, or every name tried.</summary>
 public sealed record LibraryProbe(string Library, string? Loaded, IReadOnlyList<string> Tried)

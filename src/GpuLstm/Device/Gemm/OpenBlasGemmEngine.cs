@@ -1,10 +1,9 @@
 using System.Runtime.InteropServices;
-using GpuLstm.Device;
 using GpuLstm.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
 
-namespace GpuLstm.Ops;
+namespace GpuLstm.Device;
 
 /// <summary>
 /// CPU-accelerator GEMM through OpenBLAS's cblas_sgemm on the buffers' host memory. CPU accelerator

@@ -1,6 +1,6 @@
 using GpuLstm.Kernels;
 
-namespace GpuLstm.Ops;
+namespace GpuLstm.Device;
 
 /// <summary>
 /// Maps a strided operand to a BLAS (transpose flag, leading dimension) pair for row-major calls.

@@ -1,4 +1,4 @@
-namespace GpuLstm.Ops;
+namespace GpuLstm.Device;
 
 /// <summary>Which GEMM engine a device uses (GPULSTM_GEMM=auto|cublas|openblas|ilgpu).</summary>
 public enum GemmEngineKind

@@ -1,7 +1,7 @@
 using GpuLstm.Kernels;
 using ILGPU;
 
-namespace GpuLstm.Ops;
+namespace GpuLstm.Device;
 
 /// <summary>One way of running C = alpha*A*B + beta*C on a device.</summary>
 internal interface IGemmEngine : IDisposable

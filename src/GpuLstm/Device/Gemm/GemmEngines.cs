@@ -1,6 +1,5 @@
-using GpuLstm.Device;
 
-namespace GpuLstm.Ops;
+namespace GpuLstm.Device;
 
 /// <summary>Builds the GEMM engine <see cref="GemmEngineChoice"/> decides on for a device.</summary>
 internal static class GemmEngines

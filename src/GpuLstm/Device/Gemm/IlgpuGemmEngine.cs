@@ -1,9 +1,8 @@
-using GpuLstm.Device;
 using GpuLstm.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
 
-namespace GpuLstm.Ops;
+namespace GpuLstm.Device;
 
 /// <summary>
 /// GEMM by GpuLstm's own kernels: the shared-memory tiled kernel on GPUs, the grid-stride kernel

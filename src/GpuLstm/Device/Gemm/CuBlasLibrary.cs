@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using ILGPU.Runtime.Cuda;
 
-namespace GpuLstm.Ops;
+namespace GpuLstm.Device;
 
 /// <summary>
 /// Finds cuBLAS for ILGPU.Algorithms, which asks only for libcublas.so.10/11/12. Order:

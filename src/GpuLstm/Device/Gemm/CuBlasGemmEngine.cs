@@ -1,9 +1,8 @@
-using GpuLstm.Device;
 using GpuLstm.Kernels;
 using ILGPU;
 using ILGPU.Runtime.Cuda;
 
-namespace GpuLstm.Ops;
+namespace GpuLstm.Device;
 
 /// <summary>
 /// CUDA GEMM through cuBLAS (ILGPU.Algorithms' binding). Row-major C = A B is column-major
