@@ -46,7 +46,7 @@ internal sealed class DeviceDataset : IDisposable
         var indices = _order.Slice(start, [count]);
         try
         {
-            return (Gather(tape, _x, indices, count, "batch_x"), Gather(tape, _y, indices, count, "batch_y"));
+            return (Ops.GatherRowsOp.Forward(tape, _x, indices, count, "batch_x"), Ops.GatherRowsOp.Forward(tape, _y, indices, count, "batch_y"));
         }
         finally
         {
@@ -64,18 +64,6 @@ internal sealed class DeviceDataset : IDisposable
         var shape = t.Shape.ToArray();
         shape[0] = count;
         return t.Slice((long)start * len, shape);
-    }
-
-    private static Tensor Gather(Tape tape, Tensor source, Tensor indices, int count, string name)
-    {
-        var device = tape.Device;
-        int len = (int)(source.Length / source.Shape[0]);
-        var shape = source.Shape.ToArray();
-        shape[0] = count;
-        var result = tape.NewTensor(shape, name);
-        int threads = device.Threads((long)count * len);
-        device.Kernels.GatherRows(threads, threads, count, len, indices.View, source.View, result.View);
-        return result;
     }
 
     public void Dispose()

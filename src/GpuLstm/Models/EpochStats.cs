@@ -34,26 +34,8 @@ internal sealed class EpochStats : IDisposable
     {
         Ops.Elementwise.Axpby(_device, batch, loss.View, 1f, _sums.View.SubView(0, 1));
         _counts[0] += batch;
-        int classes = pred.Shape[^1];
-        int rows = (int)(pred.Length / classes);
         for (int m = 0; m < _metrics.Count; m++)
-        {
-            var metric = _metrics[m];
-            bool perElement = metric.Code is Kernels.MetricCode.BinaryAccuracy or Kernels.MetricCode.MeanAbsoluteError;
-            int work = perElement ? (int)pred.Length : rows;
-            int threads = _device.Threads(work);
-            int levels = Ops.Reduction.ScratchLength(_device, threads);
-            if (_partials is null || _partials.Length < threads + levels)
-            {
-                _partials?.Dispose();
-                _partials = Tensor.Allocate(_device, [Math.Max(threads + levels, 64)], "metric_partials"); // [threads] | [levels]
-            }
-            _device.Kernels.MetricPartials(threads, threads, metric.Code, rows, classes, metric.Threshold,
-                pred.View, target.View, _partials.View.SubView(0, threads));
-            var (partials, count) = Ops.Reduction.Collapse(_device, _partials.View.SubView(0, threads), threads, Ops.Reduction.ScratchAt(_partials.View, threads, levels));
-            _device.Kernels.SumToScalar(1, count, 1f, 1, partials, _sums.View.SubView(1 + m, 1));
-            _counts[1 + m] += work;
-        }
+            _counts[1 + m] += Ops.MetricOp.AddSum(_device, _metrics[m].Code, _metrics[m].Threshold, pred, target, ref _partials, _sums.View.SubView(1 + m, 1));
     }
 
     /// <summary>Means so far, by Keras name (loss, accuracy, ...): one device-to-host copy.</summary>

@@ -83,6 +83,12 @@ public sealed class ArchitectureTests
         AssertRule(Types.InAssembly(Engine).That().ResideInNamespace(lower).ShouldNot().HaveDependencyOn(higher),
             $"{lower} types using {higher}");
 
+    /// <summary>Models reach the device through ops only: no model type launches a kernel itself.</summary>
+    [Fact]
+    public void ModelsLaunchNoKernels() =>
+        AssertRule(Types.InAssembly(Engine).That().ResideInNamespace("GpuLstm.Models").ShouldNot().HaveDependencyOn("GpuLstm.Device.KernelSet"),
+            "GpuLstm.Models types using KernelSet");
+
     /// <summary>The checker sees real dependencies: models do use ops, so this rule must fail.</summary>
     [Fact]
     public void TheCheckerDetectsADependencyThatExists() =>
