@@ -45,6 +45,9 @@ fi
 say "publishing src/GpuLstm.Cli (Release, framework-dependent)"
 rm -rf "$B/cli"
 dotnet publish src/GpuLstm.Cli -c Release -o "$B/cli" --nologo -v quiet
+# The GPU machine is linux-x64: the other RIDs' native assets (SkiaSharp/HarfBuzz for the chart,
+# ~145 MB) would not fit the 64 MiB carry.
+find "$B/cli/runtimes" -mindepth 1 -maxdepth 1 ! -name linux-x64 -exec rm -rf {} +
 
 # 3. the test assembly with its dependencies and Fixtures/*.safetensors
 say "publishing tests/GpuLstm.Tests (Release)"
@@ -54,6 +57,8 @@ ls "$B"/tests/Fixtures/*.safetensors >/dev/null 2>&1 || die "no Fixtures/*.safet
 # Not needed by the console runner: code coverage (30 MB, pulled in by Microsoft.NET.Test.Sdk) and
 # TestPlatform's satellite resource folders
 rm -rf "$B/tests/Microsoft.CodeCoverage"
+# No test the kit runs (the Cuda/Cpu per-accelerator classes) draws a chart: no native chart assets at all.
+rm -rf "$B/tests/runtimes"
 for d in "$B"/tests/*/; do
   if [[ -e $d/Microsoft.TestPlatform.CoreUtilities.resources.dll ]]; then rm -rf "$d"; fi
 done
