@@ -140,7 +140,6 @@ public sealed class G2pExample : IExample
                 ids[w * MaxLetters + i] = words[w][i] - 'A' + 1;
         var x = context.Tape.Own(Tensor.FromArray(context.Tape.Device, ids, [words.Count, MaxLetters], "letters"));
         var result = encoder.Call(context, letters.ForwardOn(context, x));
-        context.Mask = null;
         return (result.FinalHidden, result.FinalCell);
     }
 

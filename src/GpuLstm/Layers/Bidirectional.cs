@@ -64,10 +64,8 @@ public sealed class Bidirectional : Layer
 
     protected internal override Tensor Forward(LayerContext context, Tensor x)
     {
-        var mask = context.Mask;
         var forward = _forward.Call(context, x).Output;
-        context.Mask = mask;
         var backward = _backward.Call(context, x, restoreTimeOrder: true).Output;
-        return MergeOp.Forward(context.Tape, forward, backward, MergeMode, Name!);
+        return MergeOp.Forward(context.Tape, forward, backward, MergeMode, Name!).WithMask(forward.Mask);
     }
 }

@@ -43,5 +43,6 @@ public sealed class Dense : Layer
     };
 
     protected internal override Tensor Forward(LayerContext context, Tensor x) =>
-        LinearOp.Forward(context.Tape, x, Weight("kernel"), UseBias ? Weight("bias") : null, ActivationCode, Name!);
+        LinearOp.Forward(context.Tape, x, Weight("kernel"), UseBias ? Weight("bias") : null, ActivationCode, Name!)
+            .WithMask(x.Rank >= 3 ? x.Mask : null); // per time step: the mask passes through (Keras)
 }

@@ -22,5 +22,5 @@ public sealed class Dropout : Layer
     protected internal override Dictionary<string, object?> Config() => new() { ["rate"] = Rate };
 
     protected internal override Tensor Forward(LayerContext context, Tensor x) =>
-        context.Training && Rate > 0f ? DropoutOp.Forward(context.Tape, x, Rate, context.Random.Next(), Name!) : x;
+        context.Training && Rate > 0f ? DropoutOp.Forward(context.Tape, x, Rate, context.Random.Next(), Name!).WithMask(x.Mask) : x;
 }

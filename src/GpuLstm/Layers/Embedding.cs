@@ -53,9 +53,8 @@ public sealed class Embedding : Layer
 
     protected internal override Tensor Forward(LayerContext context, Tensor x)
     {
-        if (MaskZero)
-            context.Mask = EmbeddingOp.PaddingMask(context.Tape, x);
-        return EmbeddingOp.Forward(context.Tape, x, Weight("embeddings"), Name!);
+        var mask = MaskZero ? EmbeddingOp.PaddingMask(context.Tape, x) : null; // [B, T]
+        return EmbeddingOp.Forward(context.Tape, x, Weight("embeddings"), Name!).WithMask(mask);
     }
 
     /// <summary>Throws naming the first token id that is not an integer in [0, inputDim): checked on the host before upload.</summary>

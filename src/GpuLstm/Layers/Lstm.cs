@@ -93,24 +93,24 @@ public sealed class Lstm : Layer
         ShapeUtil.ExpectRank(Name!, "input", x.Shape, 3, "[batch, time, features]");
         var tape = context.Tape;
         int batch = x.Shape[0];
+        var inputMask = x.Mask; // [B, T] or null
         if (Stateful && h0 is null && c0 is null)
             (h0, c0) = CarriedState(tape.Device, batch);
         if (context.Training && Dropout > 0f)
             x = DropoutOp.Forward(tape, x, Dropout, context.Random.Next(), Name + ".dropout", sharedAcrossAxis1: true);
         var timeMajor = SwapAxesOp.Forward(tape, x, GoBackwards ? 1 : -1);            // [T, B, F]
-        var mask = context.Mask is { } m ? SwapAxesOp.Forward(tape, m, GoBackwards ? 1 : -1) : null; // [T, B]
+        var mask = inputMask is { } m ? SwapAxesOp.Forward(tape, m, GoBackwards ? 1 : -1) : null; // [T, B]
         var result = LstmSequenceOp.Forward(tape, timeMajor, Weight("kernel"), Weight("recurrent_kernel"),
             UseBias ? Weight("bias") : null, h0, c0, CellActivation, RecurrentActivation, Name!, mask);
-        if (!ReturnSequences)
-            context.Mask = null; // the time axis, and with it the mask, ends here
         if (Stateful)
         {
             // Truncated BPTT: the next batch starts from these values, without a gradient path back.
             Elementwise.CopyInto(result.FinalHidden, _stateH!);
             Elementwise.CopyInto(result.FinalCell, _stateC!);
         }
+        // With the time axis the mask goes on; the final state alone has no time axis and no mask.
         var output = ReturnSequences
-            ? SwapAxesOp.Forward(tape, result.Sequence, GoBackwards && restoreTimeOrder ? 0 : -1)   // [B, T, H]
+            ? SwapAxesOp.Forward(tape, result.Sequence, GoBackwards && restoreTimeOrder ? 0 : -1).WithMask(inputMask) // [B, T, H]
             : result.FinalHidden;
         return new LstmLayerOutputs(output, result.FinalHidden, result.FinalCell);
     }

@@ -41,5 +41,9 @@ public sealed class TimeDistributed : Layer
     };
 
     // Dense and Dropout already treat every leading axis as a batch axis.
-    protected internal override Tensor Forward(LayerContext context, Tensor x) => Layer.Forward(context, x);
+    protected internal override Tensor Forward(LayerContext context, Tensor x)
+    {
+        var y = Layer.Forward(context, x);
+        return ReferenceEquals(y, x) ? y : y.WithMask(x.Mask);
+    }
 }

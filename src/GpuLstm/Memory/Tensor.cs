@@ -35,6 +35,23 @@ public sealed class Tensor : IDisposable
     /// <summary>True when backward should produce a gradient for this tensor.</summary>
     public bool RequiresGrad { get; set; }
 
+    /// <summary>
+    /// The padding mask [B, T] (1 = real step) travelling with a [B, T, ...] activation, as Keras
+    /// attaches masks to tensors: Embedding(maskZero) sets it, LSTMs read it, and layers that keep
+    /// the time axis pass it on to their output. Null: every step is real.
+    /// </summary>
+    public Tensor? Mask { get; private set; }
+
+    /// <summary>Attaches <paramref name="mask"/> [B, T] (or none) and returns this tensor.</summary>
+    public Tensor WithMask(Tensor? mask)
+    {
+        if (mask is not null && (Rank < 2 || mask.Rank != 2 || mask.Shape[0] != Shape[0] || mask.Shape[1] != Shape[1]))
+            throw new ArgumentException(
+                $"{Name}: a mask must be [batch, time] = [{(Rank > 0 ? Shape[0] : 0)}, {(Rank > 1 ? Shape[1] : 0)}] for a tensor of shape {ShapeUtil.Format(Shape)}, got {ShapeUtil.Format(mask.Shape)}.");
+        Mask = mask;
+        return this;
+    }
+
     /// <summary>The gradient, once backward has written one.</summary>
     public Tensor? Grad { get; internal set; }
 
