@@ -1,6 +1,6 @@
 #!/usr/bin/env pwsh
-# Wraps the dotnet commands the README gives. Usage: ./build.ps1 [build|test|bench|kernels|compare]
-param([ValidateSet('build', 'test', 'bench', 'kernels', 'compare')][string]$Task = 'build')
+# Wraps the dotnet commands the README gives. Usage: ./build.ps1 [build|test|bench|kernels|compare|pack]
+param([ValidateSet('build', 'test', 'bench', 'kernels', 'compare', 'pack')][string]$Task = 'build')
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
 switch ($Task) {
@@ -8,6 +8,7 @@ switch ($Task) {
     'test'    { dotnet test GpuLstm.sln -c Release }
     'bench'   { dotnet run -c Release --project src/GpuLstm.Cli -- bench }
     'kernels' { dotnet run -c Release --project src/GpuLstm.Cli -- kernels --out kernels-out }
+    'pack'    { dotnet pack -c Release -o artifacts }
     'compare' { /usr/bin/python3 benchmarks/compare.py }
 }
 exit $LASTEXITCODE
