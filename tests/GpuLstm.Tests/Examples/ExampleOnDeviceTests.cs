@@ -21,11 +21,8 @@ public abstract class ExampleOnDeviceTests(DeviceFixture fixture)
             var result = ExampleCatalog.Find("forecast").Run(new ExampleOptions(device, TextWriter.Null, output, Quick: true, Verbose: 0));
             Assert.NotEmpty(result.Metrics);
             Assert.All(result.Metrics, m => Assert.True(double.IsFinite(m.Model) && double.IsFinite(m.Baseline), m.Name));
-            foreach (var key in result.FirstAndLastLoss.Keys.Where(k => k.EndsWith("first", StringComparison.Ordinal)))
-            {
-                double first = result.FirstAndLastLoss[key], last = result.FirstAndLastLoss[key[..^"first".Length] + "last"];
+            foreach (var (first, last) in ExampleQuickRunTests.LossPairs(result.FirstAndLastLoss))
                 Assert.True(last < 0.8 * first, $"forecast on {device}: loss fell only from {first:F4} to {last:F4}");
-            }
         }
         finally
         {

@@ -41,7 +41,7 @@ public sealed class ExampleQuickRunTests
         }
     }
 
-    private static IEnumerable<(double First, double Last)> LossPairs(IReadOnlyDictionary<string, double> losses) =>
+    internal static IEnumerable<(double First, double Last)> LossPairs(IReadOnlyDictionary<string, double> losses) =>
         losses.Keys.Where(k => k.EndsWith("first", StringComparison.Ordinal))
             .Select(k => (losses[k], losses[k[..^"first".Length] + "last"]));
 }
