@@ -79,6 +79,12 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Actio
     private Action<Index1D, int, float, int, View, View>? _sumToScalar;
     public Action<Index1D, int, float, int, View, View> SumToScalar => Auto(ref _sumToScalar, ReductionKernels.SumToScalar);
 
+    private Action<Index1D, int, int, int, View, View>? _softmaxForward;
+    public Action<Index1D, int, int, int, View, View> SoftmaxForward => Auto(ref _softmaxForward, SoftmaxKernels.SoftmaxForward);
+
+    private Action<Index1D, int, int, int, float, View, View, View>? _softmaxBackward;
+    public Action<Index1D, int, int, int, float, View, View, View> SoftmaxBackward => Auto(ref _softmaxBackward, SoftmaxKernels.SoftmaxBackward);
+
     private Action<Index1D, int, int, View, View>? _sumStridedStage;
     public Action<Index1D, int, int, View, View> SumStridedStage => Auto(ref _sumStridedStage, ReductionKernels.SumStridedStage);
 

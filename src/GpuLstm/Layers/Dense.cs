@@ -12,7 +12,7 @@ public sealed class Dense : Layer
         if (units <= 0)
             throw new ArgumentException($"Dense: units must be positive, got {units}.");
         Units = units;
-        ActivationCode = Activations.Parse(activation, "Dense");
+        ActivationCode = Activations.Parse(activation, "Dense", allowSoftmax: true);
         UseBias = useBias;
     }
 
@@ -42,7 +42,13 @@ public sealed class Dense : Layer
         ["units"] = Units, ["activation"] = Activations.Name(ActivationCode), ["use_bias"] = UseBias,
     };
 
-    protected internal override Tensor Forward(LayerContext context, Tensor x) =>
-        LinearOp.Forward(context.Tape, x, Weight("kernel"), UseBias ? Weight("bias") : null, ActivationCode, Name!)
-            .WithMask(x.Rank >= 3 ? x.Mask : null); // per time step: the mask passes through (Keras)
+    protected internal override Tensor Forward(LayerContext context, Tensor x)
+    {
+        bool softmax = ActivationCode == Activations.Softmax;
+        var y = LinearOp.Forward(context.Tape, x, Weight("kernel"), UseBias ? Weight("bias") : null,
+            softmax ? Kernels.ActivationCode.Linear : ActivationCode, Name!);
+        if (softmax)
+            y = SoftmaxOp.Forward(context.Tape, y, Name!);
+        return y.WithMask(x.Rank >= 3 ? x.Mask : null); // per time step: the mask passes through (Keras)
+    }
 }

@@ -42,6 +42,12 @@ public sealed class Tensor : IDisposable
     /// </summary>
     public Tensor? Mask { get; private set; }
 
+    /// <summary>
+    /// When this tensor is softmax(logits) (SoftmaxOp), the logits: a probability-space cross-entropy
+    /// then computes from them, stably, with the fused gradient softmax - target.
+    /// </summary>
+    internal Tensor? SoftmaxLogits { get; set; }
+
     /// <summary>Attaches <paramref name="mask"/> [B, T] (or none) and returns this tensor.</summary>
     public Tensor WithMask(Tensor? mask)
     {

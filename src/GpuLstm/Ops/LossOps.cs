@@ -25,6 +25,13 @@ public static class LossOps
     public static Tensor CategoricalCrossEntropy(Tape tape, Tensor pred, Tensor target, bool sparse, bool fromLogits)
     {
         string op = sparse ? "sparse_categorical_crossentropy" : "categorical_crossentropy";
+        if (!fromLogits && pred.SoftmaxLogits is { } logits)
+        {
+            // Probabilities from a softmax: the same loss from the logits (stable log-sum-exp; the
+            // gradient to the logits is softmax - target, so the softmax's own backward never runs).
+            pred = logits;
+            fromLogits = true;
+        }
         int classes = pred.Shape[^1];
         int rows = (int)(pred.Length / classes);
         if (sparse)
