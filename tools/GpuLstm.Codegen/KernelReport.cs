@@ -61,7 +61,7 @@ public static class KernelReport
             errors.Add($"{what} compile failed: {OneLine(e)}");
             return false;
         }
-        File.WriteAllText(file, text);
+        GpuLstm.IO.AtomicFile.WriteAllText(file, text);
         return true;
     }
 

@@ -4,7 +4,7 @@ using GpuLstm.Memory;
 namespace GpuLstm.Autograd;
 
 /// <summary>
-/// Records ops on device tensors as a flat list; <see cref="Backward"/> walks it in reverse with a
+/// Records ops on device tensors as a flat list; <see cref="Backward(Memory.Tensor)"/> walks it in reverse with a
 /// plain loop, so a sequence of thousands of steps needs no recursion. The tape owns every tensor
 /// an op creates (outputs, saved activations, gradients) until <see cref="Reset"/>, which hands
 /// them back to the pool so the next step reuses the same memory.

@@ -13,7 +13,10 @@ public sealed record Metric(string Name, int Code, float Threshold)
         {
             "categorical_crossentropy" => MetricCode.CategoricalAccuracy,
             "sparse_categorical_crossentropy" => MetricCode.SparseCategoricalAccuracy,
-            _ => MetricCode.BinaryAccuracy,
+            "binary_crossentropy" => MetricCode.BinaryAccuracy,
+            // Keras would compare regression outputs for exact equality, which is never what is meant.
+            _ => throw new ArgumentException(
+                $"Compile: metric 'accuracy' needs a classification loss (binary_crossentropy, categorical_crossentropy or sparse_categorical_crossentropy), got '{loss.Name}'; use mae for regression."),
         }, loss.FromLogits ? 0f : 0.5f),
         "mae" or "mean_absolute_error" => new Metric("mae", MetricCode.MeanAbsoluteError, 0f),
         _ => throw new ArgumentException($"Compile: unknown metric '{name}'; expected accuracy or mae."),

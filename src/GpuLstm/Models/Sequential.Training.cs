@@ -39,6 +39,8 @@ public sealed partial class Sequential
         IEnumerable<Callback>? callbacks = null, TextWriter? output = null)
     {
         RequireCompiled("Fit");
+        if (verbose is < 0 or > 2)
+            throw new ArgumentException($"Fit: verbose must be 0 (silent), 1 (progress bar) or 2 (one line per epoch), got {verbose}.");
         if (batchSize <= 0 || epochs <= 0)
             throw new ArgumentException($"Fit: batchSize and epochs must be positive, got {batchSize} and {epochs}.");
         if (!(validationSplit >= 0f && validationSplit < 1f))
