@@ -18,6 +18,12 @@ public abstract class Layer
         DeclaredInputShape = inputShape?.ToArray();
     }
 
+    /// <summary>
+    /// The model this layer object was added to: its weights live in that model's buffer, so a second
+    /// model must not rebind them (Keras shares weights only within one functional model).
+    /// </summary>
+    internal object? Owner { get; set; }
+
     /// <summary>Unique within its model; assigned Keras-style (lstm, lstm_1, dense, ...) when not given.</summary>
     public string? Name { get; internal set; }
 

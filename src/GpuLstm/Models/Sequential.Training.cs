@@ -56,6 +56,12 @@ public sealed partial class Sequential
             (x, y) = (x.Rows(0, trainCount), y.Rows(0, trainCount));
         }
         Build(x.Shape[1..]);
+        y = CheckTargets(y, "Fit y");
+        if (validationData is { } given)
+        {
+            CheckInput(given.X, "Fit validation x");
+            validationData = (given.X, CheckTargets(given.Y, "Fit validation y"));
+        }
 
         var history = History = new History();
         var callbackList = (callbacks ?? []).ToList();
@@ -132,6 +138,7 @@ public sealed partial class Sequential
         RequireCompiled("Evaluate");
         CheckInput(x, "Evaluate");
         Build(x.Shape[1..]);
+        y = CheckTargets(y, "Evaluate y");
         using var data = new DeviceDataset(Device, x, y, "Evaluate");
         using var stats = new EpochStats(Device, Metrics);
         return EvaluateDataset(data, batchSize, stats, "");
@@ -190,6 +197,26 @@ public sealed partial class Sequential
     {
         if (Optimizer is null || Loss is null)
             throw new InvalidOperationException($"{what}: call Compile(optimizer, loss) first.");
+    }
+
+    /// <summary>
+    /// Targets must fit the output before anything is uploaded: [N, ...output] (sparse losses: the
+    /// output without its class axis, or with a trailing 1). y of shape [N] for a one-unit output is
+    /// taken as [N, 1], as Keras does.
+    /// </summary>
+    private HostArray CheckTargets(HostArray y, string what)
+    {
+        var output = OutputShape!;
+        int[] expected = Loss!.IsSparse ? [.. output.Take(output.Count - 1)] : [.. output];
+        var perSample = y.Shape[1..];
+        if (perSample.SequenceEqual(expected))
+            return y;
+        if (!Loss.IsSparse && expected is [1] && perSample.Length == 0)
+            return new HostArray(y.Data, y.Count, 1);
+        if (Loss.IsSparse && perSample.SequenceEqual(expected.Append(1)))
+            return new HostArray(y.Data, [y.Count, .. expected]);
+        throw new ArgumentException(
+            $"{what}: {Name} with loss {Loss.Name} expects targets of shape {ModelSummary.FormatShape(expected)}, got {ShapeUtil.Format(y.Shape)}.");
     }
 
     private void CheckInput(HostArray x, string what, bool anyTimeSteps = false)

@@ -60,6 +60,10 @@ public sealed partial class Sequential : IDisposable
             throw new InvalidOperationException($"{Name}: cannot add {layer.KerasClassName} after the model was built.");
         if (_layers.Contains(layer))
             throw new ArgumentException($"{Name}: this {layer.KerasClassName} layer was already added.");
+        if (layer.Owner is Sequential other && !ReferenceEquals(other, this))
+            throw new ArgumentException(
+                $"{Name}: layer '{layer.Name}' ({layer.KerasClassName}) already belongs to model '{other.Name}'; a layer object belongs to one model " +
+                "(adding it here would rebind its weights and change the other model). Create a new layer, or copy weights with SaveWeights/LoadWeights.");
         if (_layers.Count > 0 && layer.DeclaredInputShape is not null)
             throw new ArgumentException($"{Name}: only the first layer takes inputShape; {layer.KerasClassName} was given one.");
         if (layer.Name is null)
@@ -71,6 +75,7 @@ public sealed partial class Sequential : IDisposable
         {
             throw new ArgumentException($"{Name}: a layer named '{layer.Name}' already exists.");
         }
+        layer.Owner = this;
         _layers.Add(layer);
         if (_layers.Count == 1 && layer.DeclaredInputShape is not null)
             InferShapes(layer.DeclaredInputShape);
