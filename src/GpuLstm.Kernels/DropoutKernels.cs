@@ -40,6 +40,21 @@ public static class DropoutKernels
         }
     }
 
+    /// <summary>
+    /// dst[e] = x[e] * rowScale[e / inner] (+ beta * dst[e]): one factor per row of inner elements,
+    /// e.g. a [B, T] mask over a [B, T, H] sequence. Its own backward (dx = dy * rowScale).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ScaleRows(Index1D index, int launched, int count, int inner, float beta,
+        ArrayView<float> rowScale, ArrayView<float> x, ArrayView<float> dst)
+    {
+        for (int e = index; e < count; e += launched)
+        {
+            float v = x[e] * rowScale[e / inner];
+            dst[e] = beta == 0f ? v : v + beta * dst[e];
+        }
+    }
+
     /// <summary>A uniform float in [0, 1) from a 32-bit integer hash of (seed, element).</summary>
     private static float Uniform(int seed, int element)
     {

@@ -85,6 +85,9 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Actio
     private Action<Index1D, int, int, int, float, View, View, View>? _softmaxBackward;
     public Action<Index1D, int, int, int, float, View, View, View> SoftmaxBackward => Auto(ref _softmaxBackward, SoftmaxKernels.SoftmaxBackward);
 
+    private Action<Index1D, int, int, int, float, View, View, View>? _scaleRows;
+    public Action<Index1D, int, int, int, float, View, View, View> ScaleRows => Auto(ref _scaleRows, DropoutKernels.ScaleRows);
+
     private Action<Index1D, int, int, View, View>? _sumStridedStage;
     public Action<Index1D, int, int, View, View> SumStridedStage => Auto(ref _sumStridedStage, ReductionKernels.SumStridedStage);
 

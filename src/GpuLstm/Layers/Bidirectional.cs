@@ -66,6 +66,13 @@ public sealed class Bidirectional : Layer
     {
         var forward = _forward.Call(context, x).Output;
         var backward = _backward.Call(context, x, restoreTimeOrder: true).Output;
+        if (forward.Mask is { } mask)
+        {
+            // Keras 3 zeroes masked steps of both directions' sequences (a padded step would otherwise
+            // repeat the forward LSTM's last real output).
+            forward = MaskOp.ZeroMaskedSteps(context.Tape, forward, mask, Name + ".forward");
+            backward = MaskOp.ZeroMaskedSteps(context.Tape, backward, mask, Name + ".backward");
+        }
         return MergeOp.Forward(context.Tape, forward, backward, MergeMode, Name!).WithMask(forward.Mask);
     }
 }
