@@ -34,6 +34,31 @@ public sealed partial class Sequential
         });
     }
 
+    /// <summary>Every weight as a host array, in layer order (Keras get_weights; names as in SaveWeights).</summary>
+    public IReadOnlyList<HostArray> GetWeights()
+    {
+        RequireBuilt("GetWeights");
+        return Parameters!.Parameters.Select(p => new HostArray(p.ToArray(), [.. p.Shape])).ToList();
+    }
+
+    /// <summary>Replaces every weight (Keras set_weights): the same count, order and shapes as GetWeights; checked before anything is copied.</summary>
+    public void SetWeights(IReadOnlyList<HostArray> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        RequireBuilt("SetWeights");
+        var parameters = Parameters!.Parameters;
+        if (weights.Count != parameters.Count)
+            throw new ArgumentException($"SetWeights: {Name} has {parameters.Count} weights ({string.Join(", ", parameters.Select(p => p.Name))}), got {weights.Count} arrays.");
+        for (int i = 0; i < weights.Count; i++)
+        {
+            if (!weights[i].Shape.SequenceEqual(parameters[i].Shape))
+                throw new ArgumentException(
+                    $"SetWeights: array {i} is for {parameters[i].Name} of shape {ShapeUtil.Format(parameters[i].Shape)}, got {ShapeUtil.Format(weights[i].Shape)}.");
+        }
+        for (int i = 0; i < weights.Count; i++)
+            parameters[i].CopyFrom(weights[i].Data);
+    }
+
     /// <summary>Loads weights saved by SaveWeights (or Save) into this model; names and shapes must match exactly.</summary>
     public void LoadWeights(string path)
     {
