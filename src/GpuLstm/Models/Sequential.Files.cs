@@ -173,6 +173,7 @@ public sealed partial class Sequential
         Optimizer optimizer = compile.GetProperty("optimizer").GetString() switch
         {
             "adam" => new Adam(F("learning_rate"), F("beta_1"), F("beta_2"), F("epsilon")),
+            "adamw" => new AdamW(F("learning_rate"), F("weight_decay"), F("beta_1"), F("beta_2"), F("epsilon")),
             "sgd" => new Sgd(F("learning_rate"), F("momentum"), F("nesterov") != 0),
             "rmsprop" => new RmsProp(F("learning_rate"), F("rho"), F("epsilon")),
             var other => throw new InvalidDataException($"Load: unknown optimizer '{other}' in {Path.GetFileName(path)}."),

@@ -3,7 +3,7 @@ using GpuLstm.Memory;
 namespace GpuLstm.Optimizers;
 
 /// <summary>Adam with Keras defaults (lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7).</summary>
-public sealed class Adam(float learningRate = 0.001f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f)
+public class Adam(float learningRate = 0.001f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f)
     : Optimizer(learningRate)
 {
     public float Beta1 { get; } = beta1;

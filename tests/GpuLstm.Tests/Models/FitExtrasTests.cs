@@ -81,4 +81,22 @@ public sealed class FitExtrasTests
         Assert.Equal(1, history.Epochs);
         Assert.True(double.IsNaN(history["val_loss"][0]));
     }
+
+    [Fact]
+    public void AdamWSavesLoadsAndResumesExactly()
+    {
+        using var temp = new TempDirectory();
+        using var device = ComputeDevice.Create(DeviceKind.Cpu);
+        using var model = Model(device);
+        model.Compile(new GpuLstm.Optimizers.AdamW(0.01f, weightDecay: 0.1f), "binary_crossentropy");
+        model.Fit(X, Y, batchSize: 8, epochs: 1, verbose: 0, shuffle: false);
+        string path = temp.File("adamw.safetensors");
+        model.Save(path);
+        using var loaded = Sequential.Load(path, device);
+        var adamW = Assert.IsType<GpuLstm.Optimizers.AdamW>(loaded.Optimizer);
+        Assert.Equal(0.1f, adamW.WeightDecay);
+        model.Fit(X, Y, batchSize: 8, epochs: 1, verbose: 0, shuffle: false);
+        loaded.Fit(X, Y, batchSize: 8, epochs: 1, verbose: 0, shuffle: false);
+        Assert.Equal(model.GetWeights().Select(w => w.Data), loaded.GetWeights().Select(w => w.Data));
+    }
 }

@@ -11,6 +11,7 @@ public abstract class OptimizerTests(DeviceFixture fixture)
     [InlineData("adam", 0f, 0f)]
     [InlineData("adam", 0.05f, 0f)]
     [InlineData("adam", 0f, 0.3f)]
+    [InlineData("adamw", 0f, 0f)]
     [InlineData("sgd", 0f, 0f)]
     [InlineData("sgd_momentum", 0f, 0f)]
     [InlineData("sgd_nesterov", 0f, 1.5f)]
@@ -26,6 +27,7 @@ public abstract class OptimizerTests(DeviceFixture fixture)
         using Optimizer opt = name switch
         {
             "adam" => new Adam(0.01f),
+            "adamw" => new AdamW(0.01f, weightDecay: 0.5f),
             "sgd" => new Sgd(0.1f),
             "sgd_momentum" => new Sgd(0.1f, 0.9f),
             "sgd_nesterov" => new Sgd(0.1f, 0.9f, nesterov: true),
@@ -57,7 +59,9 @@ public abstract class OptimizerTests(DeviceFixture fixture)
             {
                 switch (name)
                 {
-                    case "adam":
+                    case "adam" or "adamw":
+                        if (name == "adamw")
+                            p[i] -= p[i] * 0.5 * 0.01; // Keras: variable -= variable * weight_decay * learning_rate, first
                         s1[i] = 0.9 * s1[i] + 0.1 * g[i];
                         s2[i] = 0.999 * s2[i] + 0.001 * g[i] * g[i];
                         double alpha = 0.01 * Math.Sqrt(1 - Math.Pow(0.999, step)) / (1 - Math.Pow(0.9, step));
