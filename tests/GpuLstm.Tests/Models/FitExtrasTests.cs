@@ -99,4 +99,23 @@ public sealed class FitExtrasTests
         loaded.Fit(X, Y, batchSize: 8, epochs: 1, verbose: 0, shuffle: false);
         Assert.Equal(model.GetWeights().Select(w => w.Data), loaded.GetWeights().Select(w => w.Data));
     }
+
+    [Fact]
+    public void OnBatchMethodsMatchOneStepOfFit()
+    {
+        using var device = ComputeDevice.Create(DeviceKind.Cpu);
+        using var a = Model(device);
+        using var b = Model(device);
+        var logs = a.TrainOnBatch(X, Y);
+        var history = b.Fit(X, Y, batchSize: 16, epochs: 1, verbose: 0, shuffle: false);
+        Assert.Equal(history["loss"][0], logs["loss"]);
+        Assert.Equal(b.GetWeights().Select(w => w.Data), a.GetWeights().Select(w => w.Data));
+        Assert.Equal(b.Evaluate(X, Y)["loss"], a.TestOnBatch(X, Y)["loss"], 6);
+        Assert.Equal(b.Predict(X).Data, a.PredictOnBatch(X).Data);
+
+        var before = a.GetWeights().Select(w => w.Data).ToList();
+        var poisoned = new HostArray(X.Data.Select((v, i) => i == 0 ? float.NaN : v).ToArray(), X.Shape);
+        Assert.True(double.IsNaN(a.TrainOnBatch(poisoned, Y)["loss"]));
+        Assert.Equal(before, a.GetWeights().Select(w => w.Data)); // the NaN step was not applied
+    }
 }
