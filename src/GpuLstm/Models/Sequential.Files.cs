@@ -88,6 +88,8 @@ public sealed partial class Sequential
         {
             ["name"] = Name,
             ["seed"] = Seed,
+            // Shuffling and dropout continue from here after Load (a string: a ulong does not fit a JSON double).
+            ["random_state"] = Random.State.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["input_shape"] = InputShape,
             ["layers"] = _layers.Select(l => new Dictionary<string, object?> { ["class"] = l.KerasClassName, ["name"] = l.Name, ["config"] = l.Config() }).ToList(),
             ["compile"] = Optimizer is null || Loss is null ? null : new Dictionary<string, object?>
@@ -155,6 +157,13 @@ public sealed partial class Sequential
             }
             model.Build(inputShape);
             model.LoadWeights(path);
+            if (root.TryGetProperty("random_state", out var state)) // absent in files from before it was saved
+            {
+                model.Random.State = ulong.TryParse(state.GetString(), System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out ulong value)
+                    ? value
+                    : throw new InvalidDataException($"Load: {Path.GetFileName(path)} has random_state '{state}', expected an unsigned 64-bit integer.");
+            }
             if (root.TryGetProperty("compile", out var compile) && compile.ValueKind == JsonValueKind.Object)
                 model.RestoreCompile(compile, content, path);
             return model;

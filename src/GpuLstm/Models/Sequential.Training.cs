@@ -80,6 +80,10 @@ public sealed partial class Sequential
             callbackList.ForEach(c => c.OnEpochBegin(this, epoch));
             if (shuffle)
             {
+                // From the identity every epoch, so the order depends only on the random state (which
+                // Save keeps): a loaded model continues exactly as an uninterrupted run would.
+                for (int i = 0; i < order.Length; i++)
+                    order[i] = i;
                 Random.Shuffle(order);
                 train.SetOrder(order);
             }

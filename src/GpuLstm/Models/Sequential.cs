@@ -28,7 +28,7 @@ public sealed partial class Sequential : IDisposable
         _device = device;
         _ownsDevice = device is null;
         Seed = seed;
-        Random = new Random(seed);
+        Random = new ResumableRandom((ulong)(uint)seed);
     }
 
     public string Name { get; }
@@ -46,7 +46,7 @@ public sealed partial class Sequential : IDisposable
     /// <summary>The history of the last (or current) Fit, as Keras' <c>model.history</c>; null before the first.</summary>
     public History? History { get; private set; }
 
-    internal Random Random { get; }
+    internal ResumableRandom Random { get; }
 
     public ComputeDevice Device => _device ??= ComputeDevice.Create();
 
