@@ -18,7 +18,11 @@ public sealed record Metric(string Name, int Code, float Threshold)
             _ => throw new ArgumentException(
                 $"Compile: metric 'accuracy' needs a classification loss (binary_crossentropy, categorical_crossentropy or sparse_categorical_crossentropy), got '{loss.Name}'; use mae for regression."),
         }, loss.FromLogits ? 0f : 0.5f),
+        "binary_accuracy" => new Metric("binary_accuracy", MetricCode.BinaryAccuracy, loss.FromLogits ? 0f : 0.5f),
+        "categorical_accuracy" => new Metric("categorical_accuracy", MetricCode.CategoricalAccuracy, 0f),
+        "sparse_categorical_accuracy" => new Metric("sparse_categorical_accuracy", MetricCode.SparseCategoricalAccuracy, 0f),
         "mae" or "mean_absolute_error" => new Metric("mae", MetricCode.MeanAbsoluteError, 0f),
-        _ => throw new ArgumentException($"Compile: unknown metric '{name}'; expected accuracy or mae."),
+        _ => throw new ArgumentException(
+            $"Compile: unknown metric '{name}'; expected accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy or mae."),
     };
 }

@@ -30,10 +30,12 @@ public sealed class SoftmaxClassifierTests
         using var model = new Sequential(device: device, seed: 2);
         model.Add(new Dense(16, activation: "relu", inputShape: [2]));
         model.Add(new Dense(3, activation: "softmax"));
-        model.Compile(new GpuLstm.Optimizers.Adam(0.02f), loss, ["accuracy"]);
+        string named = loss.StartsWith("sparse", StringComparison.Ordinal) ? "sparse_categorical_accuracy" : "categorical_accuracy";
+        model.Compile(new GpuLstm.Optimizers.Adam(0.02f), loss, ["accuracy", named]);
         Assert.Contains("dense_1 (Dense)", model.SummaryText());
         var history = model.Fit(new HostArray(x, n, 2), y, batchSize: 32, epochs: 20, verbose: 0, validationSplit: 0.2f);
         Assert.True(history["val_accuracy"][^1] > 0.9, $"val_accuracy {history["val_accuracy"][^1]:F3}");
+        Assert.Equal(history["val_accuracy"], history["val_" + named]); // the explicit Keras name is the same metric
         var p = model.Predict(new HostArray(x, n, 2)).Data;
         for (int i = 0; i < 5; i++)
             Assert.Equal(1.0, p[3 * i] + p[3 * i + 1] + p[3 * i + 2], 5); // probabilities, not logits
