@@ -10,6 +10,10 @@ public static class MetricCode
     public const int CategoricalAccuracy = 1;
     public const int SparseCategoricalAccuracy = 2;
     public const int MeanAbsoluteError = 3;
+    /// <summary>Is the true class among the k highest predictions (k passed as the threshold)? Target one-hot.</summary>
+    public const int TopKCategoricalAccuracy = 4;
+    /// <summary>The same with integer labels.</summary>
+    public const int SparseTopKCategoricalAccuracy = 5;
 }
 
 /// <summary>Per-work-item partial sums of a metric over rows; ReductionKernels.SumToScalar finishes them.</summary>
@@ -31,6 +35,17 @@ public static class MetricKernels
                 sum += (pred[e] > threshold) == (target[e] > 0.5f) ? 1f : 0f;
             else if (metric == MetricCode.MeanAbsoluteError)
                 sum += MathF.Abs(pred[e] - target[e]);
+            else if (metric == MetricCode.TopKCategoricalAccuracy || metric == MetricCode.SparseTopKCategoricalAccuracy)
+            {
+                long row = (long)e * classes;
+                int label = metric == MetricCode.SparseTopKCategoricalAccuracy ? (int)target[e] : ArgMax(target, row, classes);
+                // In the top k when fewer than k classes score strictly higher (Keras' in_top_k counts ties in).
+                float score = pred[row + label];
+                int higher = 0;
+                for (int k = 0; k < classes; k++)
+                    higher += pred[row + k] > score ? 1 : 0;
+                sum += higher < (int)threshold ? 1f : 0f;
+            }
             else
             {
                 int best = ArgMax(pred, (long)e * classes, classes);

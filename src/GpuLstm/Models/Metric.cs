@@ -21,8 +21,10 @@ public sealed record Metric(string Name, int Code, float Threshold)
         "binary_accuracy" => new Metric("binary_accuracy", MetricCode.BinaryAccuracy, loss.FromLogits ? 0f : 0.5f),
         "categorical_accuracy" => new Metric("categorical_accuracy", MetricCode.CategoricalAccuracy, 0f),
         "sparse_categorical_accuracy" => new Metric("sparse_categorical_accuracy", MetricCode.SparseCategoricalAccuracy, 0f),
+        "top_k_categorical_accuracy" => new Metric("top_k_categorical_accuracy", MetricCode.TopKCategoricalAccuracy, 5f),
+        "sparse_top_k_categorical_accuracy" => new Metric("sparse_top_k_categorical_accuracy", MetricCode.SparseTopKCategoricalAccuracy, 5f),
         "mae" or "mean_absolute_error" => new Metric("mae", MetricCode.MeanAbsoluteError, 0f),
         _ => throw new ArgumentException(
-            $"Compile: unknown metric '{name}'; expected accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy or mae."),
+            $"Compile: unknown metric '{name}'; expected accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, top_k_categorical_accuracy, sparse_top_k_categorical_accuracy (k = 5) or mae."),
     };
 }
