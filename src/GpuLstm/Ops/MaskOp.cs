@@ -23,8 +23,7 @@ public static class MaskOp
             if (!y.GradValid || !x.RequiresGrad)
                 return;
             var (grad, beta) = tape.GradFor(x);
-            int m = device.Threads(x.Length);
-            device.Kernels.ScaleRows(m, m, (int)x.Length, inner, beta, mask.View, y.Grad!.View, grad.View);
+            device.Kernels.ScaleRows(n, n, (int)x.Length, inner, beta, mask.View, y.Grad!.View, grad.View);
         });
         return y.WithMask(mask);
     }

@@ -25,8 +25,7 @@ public static class SoftmaxOp
             if (!y.GradValid || !x.RequiresGrad)
                 return;
             var (grad, beta) = tape.GradFor(x);
-            int m = device.Threads(rows);
-            device.Kernels.SoftmaxBackward(m, m, rows, cols, beta, y.View, y.Grad!.View, grad.View);
+            device.Kernels.SoftmaxBackward(n, n, rows, cols, beta, y.View, y.Grad!.View, grad.View);
         });
         return y;
     }

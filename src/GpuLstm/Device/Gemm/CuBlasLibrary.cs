@@ -114,28 +114,17 @@ internal static class CuBlasLibrary
     {
         IEnumerable<string> dirs = [root];
         foreach (string segment in segments)
-            dirs = dirs.SelectMany(d => SafeDirectories(d, segment));
-        return dirs.SelectMany(d => SafeFiles(d, "libcublas.so.*"))
+            dirs = dirs.SelectMany(d => Listed(d, () => Directory.GetDirectories(d, segment)));
+        return dirs.SelectMany(d => Listed(d, () => Directory.GetFiles(d, "libcublas.so.*")))
             .OrderByDescending(f => f, StringComparer.Ordinal);
     }
 
-    private static IEnumerable<string> SafeDirectories(string dir, string pattern)
+    /// <summary>A directory listing, empty when the directory is missing or unreadable (a search, not an error).</summary>
+    private static string[] Listed(string dir, Func<string[]> list)
     {
         try
         {
-            return Directory.Exists(dir) ? Directory.GetDirectories(dir, pattern) : [];
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return [];
-        }
-    }
-
-    private static IEnumerable<string> SafeFiles(string dir, string pattern)
-    {
-        try
-        {
-            return Directory.Exists(dir) ? Directory.GetFiles(dir, pattern) : [];
+            return Directory.Exists(dir) ? list() : [];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -4,10 +4,5 @@ namespace GpuLstm.Device;
 /// <param name="Library">The native library file that loaded (cuBLAS/OpenBLAS); null for GpuLstm's kernel.</param>
 public sealed record GemmDecision(GemmEngineKind Engine, string? Warning, string? Library = null)
 {
-    public string EngineName => Engine switch
-    {
-        GemmEngineKind.CuBlas => "cublas",
-        GemmEngineKind.OpenBlas => "openblas",
-        _ => "ilgpu",
-    };
+    public string EngineName => GemmEngineChoice.Name(Engine);
 }

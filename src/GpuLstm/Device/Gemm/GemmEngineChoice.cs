@@ -21,6 +21,9 @@ public static class GemmEngineChoice
         _ => throw new ArgumentException($"{EnvironmentVariable}='{text}' is not a GEMM engine; expected {Valid}."),
     };
 
+    /// <summary>The GPULSTM_GEMM name of an engine kind (cublas, openblas, ilgpu, auto).</summary>
+    public static string Name(GemmEngineKind kind) => kind.ToString().ToLowerInvariant();
+
     public static GemmEngineKind FromEnvironment() =>
         Environment.GetEnvironmentVariable(EnvironmentVariable) is { } text ? Parse(text) : GemmEngineKind.Auto;
 
@@ -57,7 +60,7 @@ public static class GemmEngineChoice
 
     private static GemmDecision Loaded(LibraryProbe probe, GemmEngineKind engine) => probe.Found
         ? new GemmDecision(engine, null, probe.Loaded)
-        : throw new InvalidOperationException($"{EnvironmentVariable}={new GemmDecision(engine, null).EngineName}: {probe.NotFound}.");
+        : throw new InvalidOperationException($"{EnvironmentVariable}={Name(engine)}: {probe.NotFound}.");
 
     private static GemmDecision Fallback(LibraryProbe probe, GemmEngineKind engine, string consequence) => probe.Found
         ? new GemmDecision(engine, null, probe.Loaded)
