@@ -140,7 +140,7 @@ public sealed class G2pExample : IExample
                 ids[w * MaxLetters + i] = words[w][i] - 'A' + 1;
         var x = context.Tape.Own(Tensor.FromArray(context.Tape.Device, ids, [words.Count, MaxLetters], "letters"));
         var result = encoder.Call(context, letters.ForwardOn(context, x));
-        return (result.FinalHidden, result.FinalCell);
+        return (result.States[0], result.States[1]);
     }
 
     private static float[] Shifted(string[] phonemes, Dictionary<string, int> id, bool input)

@@ -5,21 +5,24 @@ using GpuLstm.Optimizers;
 namespace GpuLstm.Layers;
 
 /// <summary>
-/// Keras Bidirectional(LSTM): one copy reads the sequence forwards, one backwards, and their outputs
-/// are merged (concat, sum, mul or ave). With returnSequences the backward copy's outputs are put
-/// back in time order first, as Keras does. Weights: {name}/forward_lstm/..., {name}/backward_lstm/....
+/// Keras Bidirectional(LSTM/GRU/SimpleRNN): one copy reads the sequence forwards, one backwards, and their
+/// outputs are merged (concat, sum, mul or ave). With returnSequences the backward copy's outputs are put
+/// back in time order first, as Keras does. Weights: {name}/forward_lstm/..., {name}/backward_lstm/...
+/// (forward_gru, forward_simple_rnn for the other cells).
 /// </summary>
 public sealed class Bidirectional : Layer
 {
-    private readonly Lstm _forward;
-    private readonly Lstm _backward;
+    private readonly RecurrentLayer _forward;
+    private readonly RecurrentLayer _backward;
 
-    public Bidirectional(Lstm layer, string mergeMode = "concat", string? name = null, (int Steps, int Features)? inputShape = null)
+    public Bidirectional(RecurrentLayer layer, string mergeMode = "concat", string? name = null, (int Steps, int Features)? inputShape = null)
         : base(name, inputShape is { } s ? [s.Steps, s.Features] : layer.DeclaredInputShape)
     {
         ArgumentNullException.ThrowIfNull(layer);
         if (layer.Stateful)
-            throw new NotSupportedException("Bidirectional: stateful LSTMs are not supported.");
+            throw new NotSupportedException($"Bidirectional: stateful {layer.KerasClassName} layers are not supported.");
+        if (layer.ReturnState)
+            throw new NotSupportedException($"Bidirectional: a wrapped {layer.KerasClassName} with returnState is not supported yet.");
         MergeMode = MergeModes.Parse(mergeMode, "Bidirectional");
         Layer = layer;
         _forward = layer.WithDirection(goBackwards: layer.GoBackwards);
@@ -27,15 +30,15 @@ public sealed class Bidirectional : Layer
     }
 
     /// <summary>The wrapped layer as given (its settings define both directions).</summary>
-    public Lstm Layer { get; }
+    public RecurrentLayer Layer { get; }
     public MergeMode MergeMode { get; }
     public override string KerasClassName => "Bidirectional";
     protected internal override string DefaultBaseName => "bidirectional";
 
     protected internal override int[] ComputeOutputShape(IReadOnlyList<int> inputShape)
     {
-        _forward.Name = $"{Name}/forward_lstm";
-        _backward.Name = $"{Name}/backward_lstm";
+        _forward.Name = $"{Name}/{ForwardPrefix}";
+        _backward.Name = $"{Name}/{BackwardPrefix}";
         _forward.Build(inputShape);
         _backward.Build(inputShape);
         var shape = _forward.OutputShape!.ToArray();
@@ -45,8 +48,11 @@ public sealed class Bidirectional : Layer
     }
 
     protected internal override IEnumerable<WeightSpec> WeightSpecs(IReadOnlyList<int> inputShape) =>
-        _forward.WeightSpecs(inputShape).Select(w => w with { Name = "forward_lstm/" + w.Name })
-            .Concat(_backward.WeightSpecs(inputShape).Select(w => w with { Name = "backward_lstm/" + w.Name }));
+        _forward.WeightSpecs(inputShape).Select(w => w with { Name = $"{ForwardPrefix}/{w.Name}" })
+            .Concat(_backward.WeightSpecs(inputShape).Select(w => w with { Name = $"{BackwardPrefix}/{w.Name}" }));
+
+    private string ForwardPrefix => "forward_" + Layer.DefaultBaseName;
+    private string BackwardPrefix => "backward_" + Layer.DefaultBaseName;
 
     internal override void Bind(ParameterSet parameters)
     {
@@ -56,11 +62,11 @@ public sealed class Bidirectional : Layer
 
     protected internal override Dictionary<string, object?> Config() => new()
     {
-        ["merge_mode"] = MergeModes.Name(MergeMode), ["layer"] = Layer.Config(),
+        ["merge_mode"] = MergeModes.Name(MergeMode), ["layer"] = Layer.Config(), ["layer_class"] = Layer.KerasClassName,
     };
 
-    /// <summary>The forward and backward LSTMs, for weight import.</summary>
-    internal (Lstm Forward, Lstm Backward) Directions => (_forward, _backward);
+    /// <summary>The forward and backward layers, for weight import.</summary>
+    internal (RecurrentLayer Forward, RecurrentLayer Backward) Directions => (_forward, _backward);
 
     protected internal override Tensor Forward(LayerContext context, Tensor x)
     {

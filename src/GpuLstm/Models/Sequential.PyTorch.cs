@@ -42,8 +42,8 @@ public sealed partial class Sequential
             var (prefix, k) = lstmSources[i];
             if (stacks[i] is Bidirectional bidirectional)
             {
-                AddLstm(content, file, bidirectional.Directions.Forward, $"{prefix}", $"_l{k}", updates);
-                AddLstm(content, file, bidirectional.Directions.Backward, $"{prefix}", $"_l{k}_reverse", updates);
+                AddLstm(content, file, (Lstm)bidirectional.Directions.Forward, $"{prefix}", $"_l{k}", updates);
+                AddLstm(content, file, (Lstm)bidirectional.Directions.Backward, $"{prefix}", $"_l{k}_reverse", updates);
             }
             else
             {

@@ -228,7 +228,7 @@ public sealed partial class Sequential
         if (_layers.Count > 0 && _layers[0] is Embedding embedding)
             embedding.CheckTokens(x.Data, what);
         // Sequence layers' weights do not depend on the number of steps, so Predict may use another.
-        bool timeFree = anyTimeSteps && _layers.Count > 0 && _layers[0] is Lstm or Embedding or Bidirectional;
+        bool timeFree = anyTimeSteps && _layers.Count > 0 && _layers[0] is RecurrentLayer or Embedding or Bidirectional;
         if (InputShape is { } expected && !(timeFree && x.Shape.Length == expected.Count + 1 && x.Shape[2..].SequenceEqual(expected.Skip(1)))
             && !x.Shape[1..].SequenceEqual(expected))
             throw new ArgumentException(

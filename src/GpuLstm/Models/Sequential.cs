@@ -64,6 +64,9 @@ public sealed partial class Sequential : IDisposable
             throw new ArgumentException(
                 $"{Name}: layer '{layer.Name}' ({layer.KerasClassName}) already belongs to model '{other.Name}'; a layer object belongs to one model " +
                 "(adding it here would rebind its weights and change the other model). Create a new layer, or copy weights with SaveWeights/LoadWeights.");
+        if (layer is RecurrentLayer { ReturnState: true })
+            throw new ArgumentException(
+                $"{Name}: {layer.KerasClassName} with returnState gives several outputs, which a Sequential model cannot pass on; use the functional API (Input, Model).");
         if (_layers.Count > 0 && layer.DeclaredInputShape is not null)
             throw new ArgumentException($"{Name}: only the first layer takes inputShape; {layer.KerasClassName} was given one.");
         if (layer.Name is null)

@@ -1,0 +1,128 @@
+using GpuLstm.Device;
+using GpuLstm.Memory;
+
+namespace GpuLstm.Layers;
+
+/// <summary>What a recurrent layer call returns: its output and its final states, each [B, units] (LSTM: h, c; GRU/SimpleRNN: h).</summary>
+public sealed record RecurrentOutputs(Tensor Output, IReadOnlyList<Tensor> States);
+
+/// <summary>
+/// What LSTM, GRU and SimpleRNN share (Keras RNN): [batch, time, features] in, the last output or the
+/// whole sequence out, optional initial states, stateful carrying of the final states between batches,
+/// and the settings Bidirectional copies into its two directions.
+/// </summary>
+public abstract class RecurrentLayer : Layer
+{
+    private Tensor[]? _carried; // [B, units] each, carried between batches when stateful
+
+    protected RecurrentLayer(int units, float dropout, float recurrentDropout, bool returnSequences, bool returnState,
+        bool goBackwards, bool stateful, string? name, (int Steps, int Features)? inputShape, string kerasClassName)
+        : base(name, inputShape is { } s ? [s.Steps, s.Features] : null)
+    {
+        if (units <= 0)
+            throw new ArgumentException($"{kerasClassName}: units must be positive, got {units}.");
+        if (!(dropout >= 0f && dropout < 1f))
+            throw new ArgumentException($"{kerasClassName}: dropout must be in [0, 1), got {dropout}.");
+        if (!(recurrentDropout >= 0f && recurrentDropout < 1f))
+            throw new ArgumentException($"{kerasClassName}: recurrentDropout must be in [0, 1), got {recurrentDropout}.");
+        Units = units;
+        Dropout = dropout;
+        RecurrentDropout = recurrentDropout;
+        ReturnSequences = returnSequences;
+        ReturnState = returnState;
+        GoBackwards = goBackwards;
+        Stateful = stateful;
+    }
+
+    public int Units { get; }
+    public bool ReturnSequences { get; }
+
+    /// <summary>Keras return_state: the functional API's ApplyWithState gives the final states as extra outputs.</summary>
+    public bool ReturnState { get; }
+
+    public bool GoBackwards { get; }
+    public bool Stateful { get; }
+
+    /// <summary>Fraction of input features dropped while training, one mask per sample for all time steps (Keras).</summary>
+    public float Dropout { get; }
+
+    /// <summary>Fraction of the recurrent state dropped while training, one mask per sample for all time steps (Keras).</summary>
+    public float RecurrentDropout { get; }
+
+    /// <summary>How many state tensors the cell carries: 2 for LSTM (h, c), 1 for GRU and SimpleRNN (h).</summary>
+    public abstract int StateCount { get; }
+
+    protected internal override int[] ComputeOutputShape(IReadOnlyList<int> inputShape)
+    {
+        if (inputShape.Count != 2)
+            throw new ArgumentException(ShapeError("(time steps, features)", inputShape));
+        return ReturnSequences ? [inputShape[0], Units] : [Units];
+    }
+
+    protected internal override Tensor Forward(LayerContext context, Tensor x) => Call(context, x).Output;
+
+    /// <summary>
+    /// Runs the layer on x [B, T, F] with optional initial states (each [B, units]; an encoder's final
+    /// states, say). Output is [B, T, units] with returnSequences (in processing order, so reversed with
+    /// goBackwards unless <paramref name="restoreTimeOrder"/>), else [B, units].
+    /// </summary>
+    /// <param name="restoreTimeOrder">With goBackwards and returnSequences, put the outputs back in input time order (Bidirectional).</param>
+    public abstract RecurrentOutputs Call(LayerContext context, Tensor x, IReadOnlyList<Tensor>? initialStates = null,
+        bool restoreTimeOrder = false);
+
+    /// <summary>A copy with the same settings reading in the given direction (Bidirectional's two halves), not stateful.</summary>
+    internal abstract RecurrentLayer WithDirection(bool goBackwards);
+
+    /// <summary>The settings every recurrent layer saves (Keras get_config keys).</summary>
+    protected Dictionary<string, object?> CommonConfig() => new()
+    {
+        ["units"] = Units, ["return_sequences"] = ReturnSequences, ["return_state"] = ReturnState,
+        ["go_backwards"] = GoBackwards, ["stateful"] = Stateful, ["dropout"] = Dropout,
+        ["recurrent_dropout"] = RecurrentDropout,
+    };
+
+    /// <summary>Checks given initial states, or for a stateful layer returns the carried ones (zeros at first).</summary>
+    protected IReadOnlyList<Tensor>? InitialStates(ComputeDevice device, int batch, IReadOnlyList<Tensor>? given)
+    {
+        if (given is not null)
+        {
+            if (given.Count != StateCount)
+                throw new ArgumentException(
+                    $"{Name} ({KerasClassName}): expected {StateCount} initial state tensor(s), got {given.Count}.");
+            foreach (var s in given)
+                ShapeUtil.Expect(Name!, "initial state", s.Shape, [batch, Units]);
+            return given;
+        }
+        if (!Stateful)
+            return null;
+        if (_carried is not null && _carried[0].Shape[0] != batch)
+            throw new ArgumentException(
+                $"{Name} ({KerasClassName}): a stateful layer needs the same batch size every call; state holds {_carried[0].Shape[0]}, got {batch}.");
+        _carried ??= Enumerable.Range(0, StateCount)
+            .Select(i => Tensor.Zeros(device, [batch, Units], $"{Name}.state_{i}")).ToArray();
+        return _carried;
+    }
+
+    /// <summary>Truncated BPTT: a stateful layer's next batch starts from these values, without a gradient path back.</summary>
+    protected void CarryFinalStates(IReadOnlyList<Tensor> finalStates)
+    {
+        if (!Stateful || _carried is null)
+            return;
+        for (int i = 0; i < finalStates.Count; i++)
+            Ops.Elementwise.CopyInto(finalStates[i], _carried![i]);
+    }
+
+    /// <summary>Zeroes the carried state of a stateful layer (Keras reset_states).</summary>
+    public override void ResetStates()
+    {
+        foreach (var s in _carried ?? [])
+            s.Fill(0f);
+    }
+
+    internal override void ReleaseDeviceState()
+    {
+        foreach (var s in _carried ?? [])
+            s.Dispose();
+        _carried = null;
+    }
+}
