@@ -1,23 +1,27 @@
 namespace GpuLstm.Models;
 
 /// <summary>Keras train_on_batch / test_on_batch / predict_on_batch: one batch, no callbacks, no history.</summary>
-public sealed partial class Sequential
+public partial class Model
 {
     /// <summary>
     /// One optimisation step on the whole of x, y; returns the batch's loss and metrics. A non-finite
     /// loss is returned without applying the step (the weights stay as they were).
     /// </summary>
-    public Dictionary<string, double> TrainOnBatch(HostArray x, HostArray y)
+    public Dictionary<string, double> TrainOnBatch(HostArray x, HostArray y) => TrainOnBatch([x], [y]);
+
+    /// <summary>TrainOnBatch for several inputs and/or outputs.</summary>
+    public Dictionary<string, double> TrainOnBatch(HostArray[] x, HostArray[] y)
     {
         RequireCompiled("TrainOnBatch");
-        if (x.Count == 0)
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Length == 0 || x[0].Count == 0)
             throw new ArgumentException("TrainOnBatch: no samples.");
-        CheckInput(x, "TrainOnBatch");
-        Build(x.Shape[1..]);
+        CheckInputs(x, "TrainOnBatch");
+        Build(x.Select(a => (IReadOnlyList<int>)a.Shape[1..]).ToList());
         y = CheckTargets(y, "TrainOnBatch y");
         using var data = new DeviceDataset(Device, x, y, "TrainOnBatch");
-        using var stats = new EpochStats(Device, Metrics);
-        var logs = TrainStep(data, stats, 0, x.Count);
+        using var stats = NewStats();
+        var logs = TrainStep(data, stats, 0, x[0].Count);
         Tape.Reset();
         return logs;
     }
@@ -25,6 +29,13 @@ public sealed partial class Sequential
     /// <summary>Loss and metrics on one batch, no update (Keras test_on_batch).</summary>
     public Dictionary<string, double> TestOnBatch(HostArray x, HostArray y) => Evaluate(x, y, batchSize: Math.Max(1, x.Count));
 
+    /// <summary>TestOnBatch for several inputs and/or outputs.</summary>
+    public Dictionary<string, double> TestOnBatch(HostArray[] x, HostArray[] y) =>
+        Evaluate(x, y, batchSize: Math.Max(1, x.Length > 0 ? x[0].Count : 1));
+
     /// <summary>Model outputs for one batch (Keras predict_on_batch).</summary>
     public HostArray PredictOnBatch(HostArray x) => Predict(x, batchSize: Math.Max(1, x.Count));
+
+    /// <summary>PredictOnBatch for several inputs: one array per output.</summary>
+    public HostArray[] PredictOnBatch(HostArray[] x) => Predict(x, batchSize: Math.Max(1, x.Length > 0 ? x[0].Count : 1));
 }
