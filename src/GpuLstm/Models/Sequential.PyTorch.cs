@@ -1,90 +1,63 @@
-using System.Text.RegularExpressions;
-using GpuLstm.IO;
-using GpuLstm.Layers;
-using GpuLstm.Memory;
-using GpuLstm.Ops;
+using GpuLstm.Models.PyTorch;
 
 namespace GpuLstm.Models;
 
-/// <summary>
-/// Imports a PyTorch state_dict saved as safetensors: nn.LSTM stacks (weight_ih_l{k}, weight_hh_l{k},
-/// bias_ih_l{k}, bias_hh_l{k}) fill this model's LSTM layers in order, nn.Linear (weight, bias) its
-/// Dense layers in order. PyTorch's [4H, In] weights are transposed to Keras's [In, 4H] (same gate
-/// order i, f, g, o) and its two biases are summed.
-/// </summary>
+/// <summary>Imports a PyTorch state_dict saved as safetensors (see <see cref="LoadPyTorchStateDict(string)"/>).</summary>
 public sealed partial class Sequential
 {
-    private static readonly Regex LstmWeight = new(@"^(?<prefix>.*?)weight_ih_l(?<layer>\d+)$", RegexOptions.CultureInvariant);
+    /// <summary>
+    /// Loads a PyTorch state_dict saved as safetensors (<c>safetensors.torch.save_file(model.state_dict(), path)</c>)
+    /// into this model, pairing PyTorch modules with layers by their state_dict prefixes:
+    /// nn.Linear (<c>fc.weight</c> [out, in], <c>fc.bias</c>) fills a Dense or TimeDistributed(Dense) (kernel transposed);
+    /// nn.Embedding (<c>emb.weight</c> [num, dim]) an Embedding; layer k of an nn.LSTM (<c>rnn.weight_ih_l{k}</c> [4H, in],
+    /// <c>weight_hh_l{k}</c>, <c>bias_ih_l{k}</c>, <c>bias_hh_l{k}</c>; gates i, f, g, o as in Keras, biases summed) an LSTM,
+    /// with its <c>_reverse</c> tensors a Bidirectional(LSTM). A stacked nn.LSTM(num_layers: k) fills k consecutive
+    /// recurrent layers. nn.GRU (gates r, z, n to Keras z, r, h; bias_ih and bias_hh as rows 0 and 1 of a
+    /// resetAfter GRU's [2, 3H] bias) and nn.RNN fill GRU and SimpleRNN layers the same way.
+    /// <para>
+    /// The pairing is by kind and shape, keeping the order the file fixes: nn.Sequential/ModuleList indices
+    /// (<c>0.</c>, <c>1.</c>, <c>head.2.</c>) go to layers in increasing order, a stacked RNN's layers in layer order.
+    /// Named attributes (<c>encoder</c>, <c>fc</c>) carry no order, since a safetensors header lists tensors sorted by
+    /// name: when two of them fit the same layers (two equal nn.Linear, say) the load fails naming both; name the
+    /// pairing with <see cref="LoadPyTorchStateDict(string, IReadOnlyDictionary{string, string})"/>.
+    /// </para>
+    /// <para>
+    /// All or nothing: every tensor of the file must fill a layer and every layer with weights must be filled,
+    /// with matching shapes; otherwise an <see cref="InvalidDataException"/> names the file, the PyTorch tensor and
+    /// the Keras layer and weight with both shapes (or lists the tensors left unused), and no weight changes.
+    /// </para>
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file does not fit this model, or the pairing is ambiguous.</exception>
+    /// <exception cref="NotSupportedException">A layer with weights has no PyTorch counterpart.</exception>
+    public void LoadPyTorchStateDict(string path) => ImportStateDict(path, null);
 
-    public void LoadPyTorchStateDict(string path)
+    /// <summary>
+    /// Loads a PyTorch state_dict as <see cref="LoadPyTorchStateDict(string)"/> does, with the pairing of some or all
+    /// layers given. Keys are Keras layer names as this model lists them (<c>dense_1</c>; a TimeDistributed or
+    /// Bidirectional by its own name); values are PyTorch module prefixes without the final dot, as in the
+    /// state_dict: <c>"fc2"</c> for <c>fc2.weight</c>, <c>"head.0"</c> for <c>head.0.weight</c>, <c>""</c> for a module
+    /// saved on its own. A layer of a stacked RNN is selected with <c>_l{k}</c>: <c>"encoder_l1"</c> is layer 1 of
+    /// module <c>encoder</c> (its <c>weight_ih_l1</c>, ...; with <c>_reverse</c> too for a Bidirectional);
+    /// a one-layer RNN takes <c>"encoder"</c> or <c>"encoder_l0"</c>. Mapped pairs are taken as given (the order
+    /// rules do not apply to them); the remaining layers are paired automatically among the remaining modules.
+    /// </summary>
+    /// <example><code>
+    /// model.LoadPyTorchStateDict("net.safetensors", new Dictionary&lt;string, string&gt;
+    /// {
+    ///     ["embedding"] = "emb", ["lstm"] = "encoder_l0", ["lstm_1"] = "encoder_l1", ["dense"] = "hidden", ["dense_1"] = "out",
+    /// });
+    /// </code></example>
+    /// <exception cref="ArgumentException">The mapping names a layer without weights, a module the file lacks, a whole stacked RNN, or one module twice.</exception>
+    /// <exception cref="InvalidDataException">A mapped pair, or the rest of the file, does not fit; or the rest is ambiguous.</exception>
+    public void LoadPyTorchStateDict(string path, IReadOnlyDictionary<string, string> layerToPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(layerToPrefix);
+        ImportStateDict(path, layerToPrefix);
+    }
+
+    private void ImportStateDict(string path, IReadOnlyDictionary<string, string>? layerToPrefix)
     {
         Build();
-        var content = SafeTensorsFile.Read(path);
-        string file = Path.GetFileName(path);
-        var lstmSources = content.Names.Select(n => LstmWeight.Match(n)).Where(m => m.Success)
-            .Select(m => (Prefix: m.Groups["prefix"].Value, Layer: int.Parse(m.Groups["layer"].Value, System.Globalization.CultureInfo.InvariantCulture)))
-            .ToList();
-        var linearSources = content.Tensors.Where(t => t.Name.EndsWith("weight", StringComparison.Ordinal)
-                && !t.Name.Contains("weight_", StringComparison.Ordinal) && t.Shape.Length == 2)
-            .Select(t => t.Name[..^"weight".Length]).ToList();
-        // A PyTorch layer l is one LSTM, or both directions of a Bidirectional (the "_reverse" tensors).
-        var stacks = _layers.Where(l => l is Lstm or Bidirectional).ToList();
-        var denses = _layers.OfType<Dense>().Concat(_layers.OfType<TimeDistributed>().Select(t => t.Layer).OfType<Dense>()).ToList();
-        if (lstmSources.Count != stacks.Count || linearSources.Count != denses.Count)
-            throw new InvalidDataException(
-                $"LoadPyTorchStateDict: {file} has {lstmSources.Count} LSTM layer(s) and {linearSources.Count} Linear layer(s); " +
-                $"{Name} has {stacks.Count} LSTM/Bidirectional and {denses.Count} Dense layer(s).");
-
-        // Convert and check everything first: nothing is written unless the whole file fits.
-        var updates = new List<(Tensor Target, float[] Values)>();
-        for (int i = 0; i < stacks.Count; i++)
-        {
-            var (prefix, k) = lstmSources[i];
-            if (stacks[i] is Bidirectional bidirectional)
-            {
-                AddLstm(content, file, (Lstm)bidirectional.Directions.Forward, $"{prefix}", $"_l{k}", updates);
-                AddLstm(content, file, (Lstm)bidirectional.Directions.Backward, $"{prefix}", $"_l{k}_reverse", updates);
-            }
-            else
-            {
-                AddLstm(content, file, (Lstm)stacks[i], prefix, $"_l{k}", updates);
-            }
-        }
-        for (int i = 0; i < denses.Count; i++)
-        {
-            var layer = denses[i];
-            int inputs = layer.InputShape![^1];
-            var w = Expect(content, linearSources[i] + "weight", [layer.Units, inputs], file, layer);
-            updates.Add((Parameters![layer.Name + "/kernel"], LstmGateOrder.FromPyTorchWeight(w, layer.Units, inputs)));
-            if (layer.UseBias)
-                updates.Add((Parameters[layer.Name + "/bias"], Expect(content, linearSources[i] + "bias", [layer.Units], file, layer)));
-        }
-        foreach (var (target, values) in updates)
-            target.CopyFrom(values);
-    }
-
-    private void AddLstm(SafeTensorsContent content, string file, Lstm layer, string prefix, string suffix,
-        List<(Tensor Target, float[] Values)> updates)
-    {
-        int units = layer.Units, inputs = layer.InputShape![^1];
-        var wih = Expect(content, $"{prefix}weight_ih{suffix}", [4 * units, inputs], file, layer);
-        var whh = Expect(content, $"{prefix}weight_hh{suffix}", [4 * units, units], file, layer);
-        updates.Add((Parameters![layer.Name + "/kernel"], LstmGateOrder.FromPyTorchWeight(wih, 4 * units, inputs)));
-        updates.Add((Parameters[layer.Name + "/recurrent_kernel"], LstmGateOrder.FromPyTorchWeight(whh, 4 * units, units)));
-        if (!layer.UseBias)
-            return;
-        var bih = Expect(content, $"{prefix}bias_ih{suffix}", [4 * units], file, layer);
-        var bhh = Expect(content, $"{prefix}bias_hh{suffix}", [4 * units], file, layer);
-        updates.Add((Parameters[layer.Name + "/bias"], bih.Zip(bhh, (a, b) => a + b).ToArray()));
-    }
-
-    private static float[] Expect(SafeTensorsContent content, string name, int[] shape, string file, Layer layer)
-    {
-        if (!content.TryGet(name, out var tensor))
-            throw new InvalidDataException($"LoadPyTorchStateDict: {file} has no '{name}' for {layer.Name} ({layer.KerasClassName}).");
-        if (!tensor.Shape.SequenceEqual(shape))
-            throw new InvalidDataException(
-                $"LoadPyTorchStateDict: '{name}' in {file} has shape {ShapeUtil.Format(tensor.Shape)}; {layer.Name} ({layer.KerasClassName}) needs {ShapeUtil.Format(shape)}.");
-        return tensor.Data;
+        TorchStateDictImporter.Load(path, Name, Layers, Parameters!, layerToPrefix);
     }
 }
