@@ -159,3 +159,87 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+# ---------------------------------------------------------------------------------------------
+# State_dict import by module name (Sequential.LoadPyTorchStateDict). Kept as its own section after
+# main so other additions to this script merge cleanly; it runs after main.
+#
+#   pytorch_named_heads.safetensors     state_dict of NamedHeads, header sorted by name as
+#                                       safetensors.torch.save_file writes it: emb, encoder (2-layer
+#                                       LSTM), head, proj, where proj and head are equal Linear(8, 8)
+#                                       and the model applies proj first (sorted order says head first)
+#   pytorch_named_heads_io.safetensors  x [3, 5] token ids (as floats), y [3, 8]
+#   pytorch_tagger.safetensors          state_dict of Tagger, sorted: a bidirectional LSTM and a
+#                                       ModuleList [Linear(12, 12) per time step, LSTM(12, 12),
+#                                       Linear(12, 12) on the last step]
+#   pytorch_tagger_io.safetensors       x [2, 5, 4], y [2, 12]
+# ---------------------------------------------------------------------------------------------
+
+
+class NamedHeads(nn.Module):
+    """Embedding -> 2-layer LSTM -> proj (tanh) -> head: two Linears of equal shape under named attributes."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(11, 6)
+        self.encoder = nn.LSTM(6, 8, num_layers=2, batch_first=True)
+        self.proj = nn.Linear(8, 8)
+        self.head = nn.Linear(8, 8)
+
+    def forward(self, ids):
+        seq, _ = self.encoder(self.emb(ids))
+        return self.head(torch.tanh(self.proj(seq[:, -1, :])))
+
+
+class Tagger(nn.Module):
+    """Bidirectional LSTM -> ModuleList[Linear per step (tanh), LSTM, Linear on the last step]."""
+
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.LSTM(4, 6, batch_first=True, bidirectional=True)
+        self.layers = nn.ModuleList([nn.Linear(12, 12), nn.LSTM(12, 12, batch_first=True), nn.Linear(12, 12)])
+
+    def forward(self, x):
+        seq, _ = self.rnn(x)
+        seq, _ = self.layers[1](torch.tanh(self.layers[0](seq)))
+        return self.layers[2](seq[:, -1, :])
+
+
+def sorted_state_dict(model):
+    """The state_dict in the order safetensors.torch.save_file's header lists it: sorted by name."""
+    return dict(sorted(model.state_dict().items()))
+
+
+def make_named_heads():
+    torch.manual_seed(3456)
+    model = NamedHeads().eval()
+    ids = torch.randint(0, 11, (3, 5))
+    with torch.no_grad():
+        y = model(ids)
+    write_safetensors(os.path.join(HERE, "pytorch_named_heads.safetensors"), sorted_state_dict(model),
+                      meta("state_dict of NamedHeads (Embedding(11, 6), LSTM(6, 8, num_layers=2), proj then head Linear(8, 8)), sorted"))
+    write_safetensors(os.path.join(HERE, "pytorch_named_heads_io.safetensors"), {"x": ids.to(torch.float32), "y": y},
+                      meta("token ids and output of pytorch_named_heads"))
+
+
+def make_tagger():
+    torch.manual_seed(7890)
+    model = Tagger().eval()
+    x = torch.randn(2, 5, 4)
+    with torch.no_grad():
+        y = model(x)
+    write_safetensors(os.path.join(HERE, "pytorch_tagger.safetensors"), sorted_state_dict(model),
+                      meta("state_dict of Tagger (bidirectional LSTM(4, 6), ModuleList[Linear(12, 12), LSTM(12, 12), Linear(12, 12)]), sorted"))
+    write_safetensors(os.path.join(HERE, "pytorch_tagger_io.safetensors"), {"x": x, "y": y},
+                      meta("input and output of pytorch_tagger"))
+
+
+def make_import_by_name():
+    torch.set_default_dtype(torch.float32)
+    make_named_heads()
+    make_tagger()
+
+
+if __name__ == "__main__":
+    make_import_by_name()
