@@ -3,7 +3,7 @@ namespace GpuLstm.Samples;
 /// <summary>The tasks `gpulstm example` knows, by name.</summary>
 public static class ExampleCatalog
 {
-    public static IReadOnlyList<IExample> All { get; } = [new TextExample(), new ForecastExample(), new ClassifyExample(), new DigitsExample(), new G2pExample()];
+    public static IReadOnlyList<IExample> All { get; } = [new TextExample(), new CharsExample(), new ForecastExample(), new ClassifyExample(), new DigitsExample(), new G2pExample()];
 
     public static IExample Find(string name) =>
         All.FirstOrDefault(e => e.Name == name)

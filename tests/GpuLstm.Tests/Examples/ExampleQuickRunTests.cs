@@ -18,7 +18,7 @@ public sealed class ExampleQuickRunTests
     [MemberData(nameof(Names))]
     public void QuickRunLearnsAndRoundTrips(string name)
     {
-        string? dataset = name switch { "digits" => "mnist", "classify" => "spam", "text" => "moby-dick", "g2p" => "cmudict", _ => null };
+        string? dataset = name switch { "digits" => "mnist", "classify" => "spam", "text" or "chars" => "moby-dick", "g2p" => "cmudict", _ => null };
         if (dataset is not null && DataCatalog.State(dataset) != DatasetState.Ready)
         {
             Assert.False(Environment.GetEnvironmentVariable("CI") == "true", $"CI must fetch '{dataset}' (gpulstm data fetch {dataset}).");
