@@ -33,7 +33,7 @@ public sealed class CharsExample : IExample
         var index = chars.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
         var ids = text.Select(c => index[c]).ToArray();
         int split = book.Chapters[^HeldOutChapters].Start;
-        int trainWindows = options.Quick ? 1_500 : 40_000, testWindows = options.Quick ? 300 : 4_000;
+        int trainWindows = options.Quick ? 1_500 : 30_000, testWindows = options.Quick ? 300 : 4_000;
         var trainStarts = Enumerable.Range(0, trainWindows).Select(i => i * Step).Where(s => s + MaxLen < split).ToArray();
         var testStarts = Enumerable.Range(0, testWindows).Select(i => split + i * 7).Where(s => s + MaxLen < ids.Length).ToArray();
         var (xTrain, yTrain) = OneHot(ids, trainStarts, chars.Length);

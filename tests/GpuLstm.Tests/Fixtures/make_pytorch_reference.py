@@ -174,6 +174,9 @@ if __name__ == "__main__":
 #                                       ModuleList [Linear(12, 12) per time step, LSTM(12, 12),
 #                                       Linear(12, 12) on the last step]
 #   pytorch_tagger_io.safetensors       x [2, 5, 4], y [2, 12]
+#   pytorch_gru_import.safetensors      state_dict of GruDense, sorted: GRU(4, 5, num_layers=2) and
+#                                       Linear(5, 3) on the last step (gates r, z, n; Keras z, r, h)
+#   pytorch_gru_import_io.safetensors   x [3, 6, 4], y [3, 3]
 # ---------------------------------------------------------------------------------------------
 
 
@@ -235,10 +238,36 @@ def make_tagger():
                       meta("input and output of pytorch_tagger"))
 
 
+class GruDense(nn.Module):
+    """A stacked GRU and a Linear on its last step."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(4, 5, num_layers=2, batch_first=True)
+        self.out = nn.Linear(5, 3)
+
+    def forward(self, x):
+        seq, _ = self.gru(x)
+        return self.out(seq[:, -1, :])
+
+
+def make_gru_import():
+    torch.manual_seed(2468)
+    model = GruDense().eval()
+    x = torch.randn(3, 6, 4)
+    with torch.no_grad():
+        y = model(x)
+    write_safetensors(os.path.join(HERE, "pytorch_gru_import.safetensors"), sorted_state_dict(model),
+                      meta("state_dict of GruDense (nn.GRU(4, 5, num_layers=2, batch_first=True) + nn.Linear(5, 3)), sorted"))
+    write_safetensors(os.path.join(HERE, "pytorch_gru_import_io.safetensors"), {"x": x, "y": y},
+                      meta("input and output of pytorch_gru_import"))
+
+
 def make_import_by_name():
     torch.set_default_dtype(torch.float32)
     make_named_heads()
     make_tagger()
+    make_gru_import()
 
 
 if __name__ == "__main__":
