@@ -116,8 +116,8 @@ public static class LstmSequenceOp
             tape.Own(c.Slice(steps * bh, [batch, hidden], name + ".final_c")));
         outputs.Sequence.RequiresGrad = outputs.FinalHidden.RequiresGrad = outputs.FinalCell.RequiresGrad = needsGrad;
 
-        var dropout = new Dropped(recurrentDropoutMask, hDropped, inputDropoutMask, xDropped);
-        tape.Record(name, () => Backward(tape, x, kernel, recurrentKernel, bias, h0, c0, args, mask, name, gates, h, c, outputs, dropout));
+        var dropped = new Dropped(recurrentDropoutMask, hDropped, inputDropoutMask, xDropped);
+        tape.Record(name, () => Backward(tape, x, kernel, recurrentKernel, bias, h0, c0, args, mask, name, gates, h, c, outputs, dropped));
         return outputs;
     }
 
