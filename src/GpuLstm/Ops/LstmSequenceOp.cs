@@ -1,6 +1,7 @@
 using GpuLstm.Autograd;
 using GpuLstm.Kernels;
 using GpuLstm.Memory;
+using static GpuLstm.Ops.GateDropout;
 
 namespace GpuLstm.Ops;
 
@@ -79,7 +80,7 @@ public static class LstmSequenceOp
         InitialState(device, h0, h, bh);
         InitialState(device, c0, c, bh);
         if (hDropped is not null)
-            DropPerGate(device, h.View.SubView(0, bh), batch, hidden, recurrentDropoutMask!, hDropped.View.SubView(0, 4 * bh));
+            GateDropout.Expand(device, h.View.SubView(0, bh), batch, hidden, recurrentDropoutMask!, hDropped.View.SubView(0, 4 * bh));
         // Input projection for all steps at once: gates[T*B, 4H] = x[T*B, I] W (per gate on x dropped per gate).
         var w = MatrixView.Of(kernel, inputs, 4 * hidden);
         var allGates = MatrixView.Of(gates, steps * batch, 4 * hidden);
@@ -87,7 +88,7 @@ public static class LstmSequenceOp
             Gemm.Run(device, name, MatrixView.Of(x, steps * batch, inputs), w, allGates);
         else
         {
-            DropPerGate(device, x.View, steps * batch, inputs, inputDropoutMask!, xDropped.View);
+            GateDropout.Expand(device, x.View, steps * batch, inputs, inputDropoutMask!, xDropped.View);
             var xd = MatrixView.Of(xDropped, steps * batch, 4 * inputs);
             for (int k = 0; k < 4; k++)
                 Gemm.Run(device, name, Gate(xd, k, inputs), Gate(w, k, hidden), Gate(allGates, k, hidden));
@@ -219,13 +220,13 @@ public static class LstmSequenceOp
                     steps * batch, 4 * inputs, 4 * inputs, 1);                           // [T*B, 4I] per gate dG_k W_k^T
                 for (int k = 0; k < 4; k++)
                     Gemm.Run(device, op, Gate(dG, k, hidden), Gate(w, k, hidden).T, Gate(dxDropped, k, inputs));
-                UndropPerGate(device, dxDropped.View, steps * batch, inputs, dropped.InputMask!, beta, gx.View);
+                GateDropout.Reduce(device, dxDropped.View, steps * batch, inputs, dropped.InputMask!, beta, gx.View);
             }
         }
         if (needH0)
         {
             if (dropped.H is not null) // dh_0 still lacks the dropped copies' grads from step 0's GEMMs
-                UndropPerGate(device, dhDropped.View, batch, hidden, dropped.RecurrentMask!, 1f, dh);
+                GateDropout.Reduce(device, dhDropped.View, batch, hidden, dropped.RecurrentMask!, 1f, dh);
             var (gh0, beta) = tape.GradFor(h0!);
             Elementwise.Axpby(device, 1f, dh, beta, gh0.View);
         }
@@ -240,34 +241,11 @@ public static class LstmSequenceOp
     private static ILGPU.ArrayView<float> MaskRow(Tensor? mask, Tensor fallback, int t, int batch) =>
         mask is null ? fallback.View : mask.View.SubView((long)t * batch, batch);
 
-    /// <summary>Columns [k*width, (k+1)*width) of m: gate k of a [rows, 4*width] matrix.</summary>
-    private static MatrixView Gate(MatrixView m, int k, int width)
-    {
-        long offset = (long)k * width * m.ColStride;
-        return new MatrixView(m.View.SubView(offset, m.View.Length - offset), m.Rows, width, m.RowStride, m.ColStride);
-    }
-
     /// <summary>Row t of the dropped states [T+1, B, 4H] as a [B, 4H] matrix.</summary>
     private static MatrixView DroppedRow(Tensor hDropped, int t, int batch)
     {
         int width = hDropped.Shape[2];
         return new MatrixView(hDropped.View.SubView((long)t * batch * width, (long)batch * width), batch, width, width, 1);
-    }
-
-    /// <summary>dst [rows, 4, inner] = src [rows, inner] * mask [B, 4, inner] (row r uses mask row r % B).</summary>
-    private static void DropPerGate(Device.ComputeDevice device, ILGPU.ArrayView<float> src, int rows, int inner, Tensor mask,
-        ILGPU.ArrayView<float> dst)
-    {
-        int count = rows * 4 * inner, n = device.Threads(count);
-        device.Kernels.GateDropExpand(n, n, count, 4, inner, mask.Shape[0], src, mask.View, dst);
-    }
-
-    /// <summary>dst [rows, inner] = sum_k src [rows, k, inner] * mask [B, k, inner] + beta * dst.</summary>
-    private static void UndropPerGate(Device.ComputeDevice device, ILGPU.ArrayView<float> src, int rows, int inner, Tensor mask,
-        float beta, ILGPU.ArrayView<float> dst)
-    {
-        int count = rows * inner, n = device.Threads(count);
-        device.Kernels.GateDropReduce(n, n, count, 4, inner, mask.Shape[0], beta, src, mask.View, dst);
     }
 
     private static MatrixView Rows(MatrixView m, int first, int count) =>
