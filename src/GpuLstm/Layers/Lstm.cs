@@ -80,6 +80,8 @@ public sealed class Lstm : RecurrentLayer
         var inputMask = x.Mask; // [B, T] or null
         var initial = InitialStates(tape.Device, x.Shape[0], initialStates);
         int batch = x.Shape[0], features = x.Shape[2];
+        // Keras 3 (since 3.8) runs the cell on split kernels with one mask per gate whenever
+        // recurrent_dropout is set, for the input dropout too; dropout alone keeps one mask.
         bool perGate = context.Training && RecurrentDropout > 0f;
         Tensor? inputDropMask = null, recurrentDropMask = null; // [B, 4F], [B, 4H]: one mask per gate
         if (context.Training && Dropout > 0f)
