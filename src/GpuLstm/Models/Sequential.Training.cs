@@ -126,7 +126,7 @@ public sealed partial class Sequential
         var (xb, yb) = data.Batch(Tape, start, count);
         var pred = Forward(xb, training: true);
         var loss = Loss!.Compute(Tape, pred, yb);
-        stats.Add(loss, pred, yb, count);
+        stats.Add(loss, pred, yb, null, count);
         var logs = stats.Read();
         if (!double.IsFinite(logs["loss"]))
             return logs; // the caller stops before this step's update touches the weights
@@ -159,7 +159,7 @@ public sealed partial class Sequential
                 int count = Math.Min(batchSize, data.Count - start);
                 var (xb, yb) = data.Slice(Tape, start, count);
                 var pred = Forward(xb, training: false);
-                stats.Add(Loss!.Compute(Tape, pred, yb), pred, yb, count);
+                stats.Add(Loss!.Compute(Tape, pred, yb), pred, yb, null, count);
             }
             var logs = stats.Read(prefix);
             Tape.Reset();
