@@ -85,6 +85,48 @@ public abstract class Layer
         ? w
         : throw new InvalidOperationException($"{Name}: weight '{name}' is not bound; was the model built?");
 
+    /// <summary>The calls of this layer in functional graphs, in order (Keras inbound nodes: Summary's node index).</summary>
+    internal List<LayerNode> InboundNodes { get; } = new();
+
+    /// <summary>
+    /// Calls this layer on a symbolic tensor (functional API). The first call builds the layer for that
+    /// input shape; a later call (a shared layer: one set of weights) must fit the same weights.
+    /// </summary>
+    public SymbolicTensor Apply(SymbolicTensor input)
+    {
+        if (this is RecurrentLayer { ReturnState: true })
+            throw new InvalidOperationException(
+                $"{Name ?? DefaultBaseName} ({KerasClassName}) was created with returnState: call ApplyWithState to get its output and states.");
+        return RecordCall(input, [], 1, outputShape => [outputShape])[0];
+    }
+
+    /// <summary>Records one call on the graph: builds or checks the layer, creates the node and its output tensors.</summary>
+    private protected SymbolicTensor[] RecordCall(SymbolicTensor input, SymbolicTensor[] initialStates, int outputCount,
+        Func<int[], int[][]> outputShapes)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        int[] outputShape;
+        if (!IsBuilt)
+        {
+            Build(input.Shape);
+            outputShape = OutputShape!.ToArray();
+        }
+        else
+        {
+            outputShape = ComputeOutputShape(input.Shape);
+            var built = WeightSpecs(InputShape!).Select(w => ShapeUtil.Format(w.Shape));
+            var wanted = WeightSpecs(input.Shape).Select(w => ShapeUtil.Format(w.Shape));
+            if (!built.SequenceEqual(wanted))
+                throw new ArgumentException(
+                    $"{Name ?? DefaultBaseName} ({KerasClassName}): a shared layer was built for inputs {Models.ModelSummary.FormatShape(InputShape!)} " +
+                    $"and cannot take {Models.ModelSummary.FormatShape(input.Shape)} (its weights would differ).");
+        }
+        var node = new LayerNode(this, [input], initialStates, outputCount);
+        node.Outputs = outputShapes(outputShape).Select((shape, i) => new SymbolicTensor(shape, node, i)).ToArray();
+        InboundNodes.Add(node);
+        return node.Outputs;
+    }
+
     protected string ShapeError(string expected, IReadOnlyList<int> actual) =>
         $"{Name ?? DefaultBaseName} ({KerasClassName}): expected input {expected}, got {ShapeUtil.Format(actual)} (batch axis excluded).";
 }

@@ -70,6 +70,45 @@ public abstract class RecurrentLayer : Layer
     public abstract RecurrentOutputs Call(LayerContext context, Tensor x, IReadOnlyList<Tensor>? initialStates = null,
         bool restoreTimeOrder = false);
 
+    /// <summary>
+    /// Calls the layer on a symbolic tensor starting from the given states (functional API; Keras
+    /// <c>layer(x, initial_state=[h, c])</c>): one tensor per state (LSTM: h, c; GRU/SimpleRNN: h), each (units).
+    /// </summary>
+    public SymbolicTensor Apply(SymbolicTensor input, IReadOnlyList<SymbolicTensor> initialState)
+    {
+        if (ReturnState)
+            throw new InvalidOperationException(
+                $"{Name ?? DefaultBaseName} ({KerasClassName}) was created with returnState: call ApplyWithState to get its output and states.");
+        return RecordCall(input, CheckedStates(initialState), 1, shape => [shape])[0];
+    }
+
+    /// <summary>
+    /// Keras return_state: the output followed by the final states (LSTM: [output, h, c]; GRU/SimpleRNN:
+    /// [output, h]), each state (units). Needs the layer to be created with returnState: true.
+    /// </summary>
+    public SymbolicTensor[] ApplyWithState(SymbolicTensor input, IReadOnlyList<SymbolicTensor>? initialState = null)
+    {
+        if (!ReturnState)
+            throw new InvalidOperationException(
+                $"{Name ?? DefaultBaseName} ({KerasClassName}): ApplyWithState needs the layer created with returnState: true.");
+        return RecordCall(input, initialState is null ? [] : CheckedStates(initialState), 1 + StateCount,
+            shape => [shape, .. Enumerable.Repeat(new[] { Units }, StateCount)]);
+    }
+
+    private SymbolicTensor[] CheckedStates(IReadOnlyList<SymbolicTensor> states)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+        string who = $"{Name ?? DefaultBaseName} ({KerasClassName})";
+        if (states.Count != StateCount)
+            throw new ArgumentException($"{who}: initialState needs {StateCount} tensor(s) (one per state), got {states.Count}.");
+        foreach (var state in states)
+        {
+            if (!state.Shape.SequenceEqual([Units]))
+                throw new ArgumentException($"{who}: an initial state must have shape {Models.ModelSummary.FormatShape([Units])}, got {Models.ModelSummary.FormatShape(state.Shape)}.");
+        }
+        return [.. states];
+    }
+
     /// <summary>A copy with the same settings reading in the given direction (Bidirectional's two halves), not stateful.</summary>
     internal abstract RecurrentLayer WithDirection(bool goBackwards);
 

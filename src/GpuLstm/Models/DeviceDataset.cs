@@ -5,48 +5,60 @@ using GpuLstm.Memory;
 namespace GpuLstm.Models;
 
 /// <summary>
-/// Inputs and targets uploaded to the device once per Fit/Evaluate; batches are gathered on the
-/// device by an index tensor (one upload of the shuffled order per epoch), so a training step copies
-/// nothing from the host.
+/// Inputs, targets and sample weights (one array per model input and output; weights optional per
+/// output) uploaded to the device once per Fit/Evaluate; batches are gathered on the device by an
+/// index tensor (one upload of the shuffled order per epoch), so a training step copies nothing
+/// from the host.
 /// </summary>
 internal sealed class DeviceDataset : IDisposable
 {
     private const int MaxExactIndex = 1 << 24; // float indices are exact below this
 
-    private readonly Tensor _x;        // [N, ...sample]
-    private readonly Tensor _y;        // [N, ...target]
+    private readonly Tensor[] _x;      // per input  [N, ...sample]
+    private readonly Tensor[] _y;      // per output [N, ...target]
+    private readonly Tensor?[] _w;     // per output [N] or [N, T] sample weights, or null
     private readonly Tensor _order;    // [N] sample indices as floats
 
     public DeviceDataset(ComputeDevice device, HostArray x, HostArray y, string what)
+        : this(device, [x], [y], what)
     {
-        if (x.Count != y.Count)
-            throw new ArgumentException($"{what}: x has {x.Count} samples but y has {y.Count}.");
-        if (x.Count == 0)
+    }
+
+    /// <param name="w">per output: checked sample weights (see <see cref="SampleWeights"/>) or null; null: none</param>
+    public DeviceDataset(ComputeDevice device, IReadOnlyList<HostArray> x, IReadOnlyList<HostArray> y, string what,
+        IReadOnlyList<HostArray?>? w = null)
+    {
+        Count = x[0].Count;
+        foreach (var (array, label) in x.Select((a, i) => (a, x.Count == 1 ? "x" : $"x[{i}]"))
+                     .Concat(y.Select((a, i) => (a, y.Count == 1 ? "y" : $"y[{i}]"))))
+        {
+            if (array.Count != Count)
+                throw new ArgumentException($"{what}: {(x.Count == 1 ? "x" : "x[0]")} has {Count} samples but {label} has {array.Count}.");
+        }
+        if (Count == 0)
             throw new ArgumentException($"{what}: no samples.");
-        if (x.Count >= MaxExactIndex)
-            throw new ArgumentException($"{what}: {x.Count} samples exceed the supported {MaxExactIndex - 1}.");
-        Count = x.Count;
-        XShape = x.Shape;
-        YShape = y.Shape;
-        _x = Tensor.FromArray(device, x.Data, x.Shape, "x");
-        _y = Tensor.FromArray(device, y.Data, y.Shape, "y");
+        if (Count >= MaxExactIndex)
+            throw new ArgumentException($"{what}: {Count} samples exceed the supported {MaxExactIndex - 1}.");
+        _x = x.Select((a, i) => Tensor.FromArray(device, a.Data, a.Shape, $"x{i}")).ToArray();
+        _y = y.Select((a, i) => Tensor.FromArray(device, a.Data, a.Shape, $"y{i}")).ToArray();
+        _w = y.Select((_, i) => w?[i] is { } a ? Tensor.FromArray(device, a.Data, a.Shape, $"sample_weight{i}") : null).ToArray();
         _order = Tensor.FromArray(device, Enumerable.Range(0, Count).Select(i => (float)i).ToArray(), [Count], "order");
     }
 
     public int Count { get; }
-    public int[] XShape { get; }
-    public int[] YShape { get; }
 
     /// <summary>Uploads a new sample order (one transfer per epoch).</summary>
     public void SetOrder(int[] order) => _order.CopyFrom(order.Select(i => (float)i).ToArray());
 
-    /// <summary>Samples order[start .. start+count) of x and y, gathered into tape-owned tensors.</summary>
-    public (Tensor X, Tensor Y) Batch(Tape tape, int start, int count)
+    /// <summary>Samples order[start .. start+count) of every x, y and sample weight, gathered into tape-owned tensors.</summary>
+    public (Tensor[] X, Tensor[] Y, Tensor?[] W) Batch(Tape tape, int start, int count)
     {
         var indices = _order.Slice(start, [count]);
         try
         {
-            return (Ops.GatherRowsOp.Forward(tape, _x, indices, count, "batch_x"), Ops.GatherRowsOp.Forward(tape, _y, indices, count, "batch_y"));
+            return (_x.Select(t => Ops.GatherRowsOp.Forward(tape, t, indices, count, "batch_x")).ToArray(),
+                _y.Select(t => Ops.GatherRowsOp.Forward(tape, t, indices, count, "batch_y")).ToArray(),
+                _w.Select(t => t is null ? null : Ops.GatherRowsOp.Forward(tape, t, indices, count, "batch_sample_weight")).ToArray());
         }
         finally
         {
@@ -55,8 +67,9 @@ internal sealed class DeviceDataset : IDisposable
     }
 
     /// <summary>Samples [start, start+count) in stored order, as views (no copy).</summary>
-    public (Tensor X, Tensor Y) Slice(Tape tape, int start, int count) =>
-        (tape.Own(Rows(_x, start, count)), tape.Own(Rows(_y, start, count)));
+    public (Tensor[] X, Tensor[] Y, Tensor?[] W) Slice(Tape tape, int start, int count) =>
+        (_x.Select(t => tape.Own(Rows(t, start, count))).ToArray(), _y.Select(t => tape.Own(Rows(t, start, count))).ToArray(),
+            _w.Select(t => t is null ? null : tape.Own(Rows(t, start, count))).ToArray());
 
     private static Tensor Rows(Tensor t, int start, int count)
     {
@@ -68,8 +81,10 @@ internal sealed class DeviceDataset : IDisposable
 
     public void Dispose()
     {
-        _x.Dispose();
-        _y.Dispose();
+        foreach (var t in _x.Concat(_y))
+            t.Dispose();
+        foreach (var t in _w)
+            t?.Dispose();
         _order.Dispose();
     }
 }

@@ -11,12 +11,12 @@ public sealed class CallbackHookTests
     private sealed class Recorder : Callback
     {
         public List<string> Events { get; } = [];
-        public override void OnTrainBegin(Sequential model) => Events.Add($"train {Params}");
-        public override void OnEpochBegin(Sequential model, int epoch) => Events.Add($"epoch {epoch}");
-        public override void OnBatchBegin(Sequential model, int batch) => Events.Add($"batch {batch}");
-        public override void OnBatchEnd(Sequential model, int batch, IReadOnlyDictionary<string, double> logs) =>
+        public override void OnTrainBegin(Model model) => Events.Add($"train {Params}");
+        public override void OnEpochBegin(Model model, int epoch) => Events.Add($"epoch {epoch}");
+        public override void OnBatchBegin(Model model, int batch) => Events.Add($"batch {batch}");
+        public override void OnBatchEnd(Model model, int batch, IReadOnlyDictionary<string, double> logs) =>
             Events.Add($"batch-end {batch} {logs.ContainsKey("loss")}");
-        public override void OnTrainEnd(Sequential model) => Events.Add("end");
+        public override void OnTrainEnd(Model model) => Events.Add("end");
     }
 
     private static Sequential Model(ComputeDevice device)

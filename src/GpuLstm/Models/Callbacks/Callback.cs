@@ -11,28 +11,28 @@ public abstract class Callback
 
     internal void SetParams(FitParams parameters) => Params = parameters;
 
-    public virtual void OnTrainBegin(Sequential model)
+    public virtual void OnTrainBegin(Model model)
     {
     }
 
-    public virtual void OnEpochBegin(Sequential model, int epoch)
+    public virtual void OnEpochBegin(Model model, int epoch)
     {
     }
 
-    public virtual void OnBatchBegin(Sequential model, int batch)
+    public virtual void OnBatchBegin(Model model, int batch)
     {
     }
 
-    public virtual void OnBatchEnd(Sequential model, int batch, IReadOnlyDictionary<string, double> logs)
+    public virtual void OnBatchEnd(Model model, int batch, IReadOnlyDictionary<string, double> logs)
     {
     }
 
-    public virtual void OnEpochEnd(Sequential model, int epoch, IReadOnlyDictionary<string, double> logs)
+    public virtual void OnEpochEnd(Model model, int epoch, IReadOnlyDictionary<string, double> logs)
     {
     }
 
-    /// <summary>Also called when training stops early; <see cref="Sequential.History"/> then holds the reason.</summary>
-    public virtual void OnTrainEnd(Sequential model)
+    /// <summary>Also called when training stops early; <see cref="Model.History"/> then holds the reason.</summary>
+    public virtual void OnTrainEnd(Model model)
     {
     }
 

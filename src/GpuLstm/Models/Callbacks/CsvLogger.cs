@@ -11,7 +11,7 @@ public sealed class CsvLogger(string path, char separator = ',', bool append = f
 {
     private string[]? _columns;
 
-    public override void OnTrainBegin(Sequential model)
+    public override void OnTrainBegin(Model model)
     {
         _columns = null;
         string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -21,7 +21,7 @@ public sealed class CsvLogger(string path, char separator = ',', bool append = f
             File.WriteAllText(path, "");
     }
 
-    public override void OnEpochEnd(Sequential model, int epoch, IReadOnlyDictionary<string, double> logs)
+    public override void OnEpochEnd(Model model, int epoch, IReadOnlyDictionary<string, double> logs)
     {
         bool header = _columns is null && (!append || !File.Exists(path) || new FileInfo(path).Length == 0);
         _columns ??= [.. logs.Keys];

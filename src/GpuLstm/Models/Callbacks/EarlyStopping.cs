@@ -10,14 +10,14 @@ public sealed class EarlyStopping(string monitor = "val_loss", int patience = 0,
     public string Monitor { get; } = monitor;
     public int StoppedEpoch { get; private set; } = -1;
 
-    public override void OnTrainBegin(Sequential model)
+    public override void OnTrainBegin(Model model)
     {
         _improvement.Reset();
         _bestWeights = null;
         StoppedEpoch = -1;
     }
 
-    public override void OnEpochEnd(Sequential model, int epoch, IReadOnlyDictionary<string, double> logs)
+    public override void OnEpochEnd(Model model, int epoch, IReadOnlyDictionary<string, double> logs)
     {
         if (_improvement.Update(Monitored(logs, Monitor, nameof(EarlyStopping))))
         {

@@ -6,7 +6,7 @@ namespace GpuLstm.Models.Callbacks;
 /// </summary>
 public sealed class LearningRateScheduler(Func<int, float, float> schedule) : Callback
 {
-    public override void OnEpochBegin(Sequential model, int epoch)
+    public override void OnEpochBegin(Model model, int epoch)
     {
         var optimizer = model.Optimizer ?? throw new InvalidOperationException("LearningRateScheduler: the model is not compiled.");
         float rate = schedule(epoch, optimizer.LearningRate);

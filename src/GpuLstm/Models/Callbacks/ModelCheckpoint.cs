@@ -13,9 +13,9 @@ public sealed class ModelCheckpoint(string path, string monitor = "val_loss", bo
     public string Monitor { get; } = monitor;
     public int SavedCount { get; private set; }
 
-    public override void OnTrainBegin(Sequential model) => _improvement.Reset();
+    public override void OnTrainBegin(Model model) => _improvement.Reset();
 
-    public override void OnEpochEnd(Sequential model, int epoch, IReadOnlyDictionary<string, double> logs)
+    public override void OnEpochEnd(Model model, int epoch, IReadOnlyDictionary<string, double> logs)
     {
         if (saveBestOnly && !_improvement.Update(Monitored(logs, Monitor, nameof(ModelCheckpoint))))
             return;

@@ -22,7 +22,7 @@ public sealed class ProgbarLogger(TextWriter? output = null, int? verbose = null
     private int Steps => Params?.Steps ?? 0;
     private bool Bar => Verbose == 1 && !Console.IsOutputRedirected && ReferenceEquals(_output, Console.Out);
 
-    public override void OnEpochBegin(Sequential model, int epoch)
+    public override void OnEpochBegin(Model model, int epoch)
     {
         _clock.Restart();
         _lastDraw = 0;
@@ -30,7 +30,7 @@ public sealed class ProgbarLogger(TextWriter? output = null, int? verbose = null
             _output.WriteLine($"Epoch {epoch + 1}/{Params?.Epochs}");
     }
 
-    public override void OnBatchEnd(Sequential model, int batch, IReadOnlyDictionary<string, double> logs)
+    public override void OnBatchEnd(Model model, int batch, IReadOnlyDictionary<string, double> logs)
     {
         if (!Bar)
             return;
@@ -43,7 +43,7 @@ public sealed class ProgbarLogger(TextWriter? output = null, int? verbose = null
         _output.Write($"\r{step}/{Steps} {new string('━', filled)}{new string('─', BarWidth - filled)} {Timing(step)}{Format(logs)}");
     }
 
-    public override void OnEpochEnd(Sequential model, int epoch, IReadOnlyDictionary<string, double> logs)
+    public override void OnEpochEnd(Model model, int epoch, IReadOnlyDictionary<string, double> logs)
     {
         if (Verbose == 0)
             return;
@@ -51,7 +51,7 @@ public sealed class ProgbarLogger(TextWriter? output = null, int? verbose = null
         _output.WriteLine(Bar ? "\r" + line : line);
     }
 
-    public override void OnTrainEnd(Sequential model)
+    public override void OnTrainEnd(Model model)
     {
         if (Verbose > 0 && model.History?.StopReason is { } reason)
             _output.WriteLine(Bar ? $"\nFit: {reason}." : $"Fit: {reason}.");

@@ -8,14 +8,14 @@ public sealed class ReduceLROnPlateau(string monitor = "val_loss", float factor 
 
     public string Monitor { get; } = monitor;
 
-    public override void OnTrainBegin(Sequential model)
+    public override void OnTrainBegin(Model model)
     {
         if (!(factor > 0f && factor < 1f))
             throw new ArgumentException($"ReduceLROnPlateau: factor must be in (0, 1), got {factor}.");
         _improvement.Reset();
     }
 
-    public override void OnEpochEnd(Sequential model, int epoch, IReadOnlyDictionary<string, double> logs)
+    public override void OnEpochEnd(Model model, int epoch, IReadOnlyDictionary<string, double> logs)
     {
         if (_improvement.Update(Monitored(logs, Monitor, nameof(ReduceLROnPlateau))) || _improvement.EpochsWithout < patience)
             return;

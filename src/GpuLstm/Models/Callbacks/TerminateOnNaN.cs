@@ -7,7 +7,7 @@ namespace GpuLstm.Models.Callbacks;
 /// </summary>
 public sealed class TerminateOnNaN : Callback
 {
-    public override void OnEpochEnd(Sequential model, int epoch, IReadOnlyDictionary<string, double> logs)
+    public override void OnEpochEnd(Model model, int epoch, IReadOnlyDictionary<string, double> logs)
     {
         if (logs.Any(l => !double.IsFinite(l.Value)))
             model.StopTraining = true;

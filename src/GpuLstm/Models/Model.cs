@@ -1,0 +1,141 @@
+using GpuLstm.Autograd;
+using GpuLstm.Device;
+using GpuLstm.Layers;
+using GpuLstm.Losses;
+using GpuLstm.Memory;
+using GpuLstm.Optimizers;
+
+namespace GpuLstm.Models;
+
+/// <summary>
+/// Keras's functional Model: layers applied to symbolic tensors from <see cref="Input"/>s, run as a graph
+/// with any number of inputs and outputs, shared layers (one set of weights used twice) and recurrent
+/// initial/returned states. All weights are slices of one device buffer. <see cref="Sequential"/> is a
+/// Model too; Compile/Fit/Evaluate/Predict are in Model.Training.cs, files in Model.Files.cs.
+/// </summary>
+public partial class Model : IDisposable
+{
+    private readonly bool _ownsDevice;
+    private readonly FunctionalGraph? _graph; // null for Sequential
+    private ComputeDevice? _device;
+    private Tape? _tape;
+
+    /// <param name="inputs">The model's Inputs, in the order Fit/Predict take their arrays.</param>
+    /// <param name="outputs">The tensors the model returns, in the order Fit takes their targets.</param>
+    /// <param name="name">Printed by Summary (Keras: "functional").</param>
+    /// <param name="device">The device to train on; null creates the best one present on first use (and owns it).</param>
+    /// <param name="seed">Seeds weight initialisation, shuffling and dropout: same seed, same run.</param>
+    public Model(IReadOnlyList<SymbolicTensor> inputs, IReadOnlyList<SymbolicTensor> outputs, string name = "functional",
+        ComputeDevice? device = null, int seed = 0)
+        : this(name, device, seed)
+    {
+        _graph = new FunctionalGraph(this, inputs, outputs);
+    }
+
+    public Model(IReadOnlyList<SymbolicTensor> inputs, SymbolicTensor output, string name = "functional",
+        ComputeDevice? device = null, int seed = 0)
+        : this(inputs, [output], name, device, seed)
+    {
+    }
+
+    public Model(SymbolicTensor input, SymbolicTensor output, string name = "functional", ComputeDevice? device = null, int seed = 0)
+        : this([input], [output], name, device, seed)
+    {
+    }
+
+    private protected Model(string name, ComputeDevice? device, int seed)
+    {
+        Name = name;
+        _device = device;
+        _ownsDevice = device is null;
+        Seed = seed;
+        Random = new ResumableRandom((ulong)(uint)seed);
+    }
+
+    public string Name { get; }
+    public int Seed { get; }
+
+    /// <summary>Every layer with weights or work to do, each once, in Keras order (inputs excluded).</summary>
+    public virtual IReadOnlyList<Layer> Layers => _graph!.Layers;
+
+    public ParameterSet? Parameters { get; private protected set; }
+    public Optimizer? Optimizer { get; internal set; }
+
+    /// <summary>The loss of the (first) output; see <see cref="Losses"/> for one per output.</summary>
+    public LossFunction? Loss => Losses.Count > 0 ? Losses[0] : null;
+
+    /// <summary>One loss per output (the same one for all when Compile was given a single loss).</summary>
+    public IReadOnlyList<LossFunction> Losses { get; private set; } = [];
+
+    public IReadOnlyList<Metric> Metrics { get; internal set; } = [];
+    public bool IsBuilt => Parameters is not null;
+
+    /// <summary>Set by a callback to end Fit after the current epoch (Keras model.stop_training).</summary>
+    public bool StopTraining { get; set; }
+
+    /// <summary>The history of the last (or current) Fit, as Keras' <c>model.history</c>; null before the first.</summary>
+    public History? History { get; private set; }
+
+    internal ResumableRandom Random { get; }
+
+    public ComputeDevice Device => _device ??= ComputeDevice.Create();
+
+    internal Tape Tape => _tape ??= new Tape(Device);
+
+    /// <summary>Per-sample shapes of the inputs (batch excluded, -1 for any length), once known.</summary>
+    internal virtual IReadOnlyList<IReadOnlyList<int>>? InputShapes => _graph!.InputShapes;
+
+    /// <summary>Per-sample shapes of the outputs, once known.</summary>
+    internal virtual IReadOnlyList<IReadOnlyList<int>>? OutputShapes => _graph!.OutputShapes;
+
+    /// <summary>Output names for per-output logs (Keras: the producing layer's name).</summary>
+    internal virtual IReadOnlyList<string> OutputNames => _graph!.OutputNames;
+
+    /// <summary>Prints Keras's summary table to the console (or to <paramref name="writer"/>).</summary>
+    public void Summary(TextWriter? writer = null) => (writer ?? Console.Out).Write(SummaryText());
+
+    public virtual string SummaryText() => _graph!.Summary(Name);
+
+    /// <summary>Creates and initialises the weights (Fit does this when needed).</summary>
+    public void Build() => Build(null);
+
+    /// <summary>Builds for the given per-sample input shapes when the model does not know them yet (Sequential).</summary>
+    internal virtual void Build(IReadOnlyList<IReadOnlyList<int>>? inputShapes)
+    {
+        if (!IsBuilt)
+            Parameters = LayerWeights.ForBuilt(Device, Seed, Layers);
+    }
+
+    /// <summary>Runs the model on one batch of every input; records on the tape unless it is in no-grad mode.</summary>
+    internal virtual Tensor[] Forward(Tensor[] inputs, bool training) =>
+        _graph!.Forward(new LayerContext(Tape, training, Random), inputs);
+
+    /// <summary>Zeroes the state of stateful layers (Keras reset_states).</summary>
+    public void ResetStates()
+    {
+        foreach (var layer in Layers)
+            layer.ResetStates();
+    }
+
+    /// <summary>Claims a layer for this model: a layer object belongs to one model (its weights live in that model's buffer).</summary>
+    internal void Claim(Layer layer)
+    {
+        if (layer.Owner is Model other && !ReferenceEquals(other, this))
+            throw new ArgumentException(
+                $"{Name}: layer '{layer.Name}' ({layer.KerasClassName}) already belongs to model '{other.Name}'; a layer object belongs to one model " +
+                "(adding it here would rebind its weights and change the other model). Create a new layer, or copy weights with SaveWeights/LoadWeights.");
+        layer.Owner = this;
+    }
+
+    public void Dispose()
+    {
+        _tape?.Dispose();
+        foreach (var layer in Layers)
+            layer.ReleaseDeviceState();
+        Optimizer?.Dispose();
+        Parameters?.Dispose();
+        if (_ownsDevice)
+            _device?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
