@@ -67,8 +67,11 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Actio
     private Action<Index1D, int, int, int, View, View, View>? _scatterAddRows;
     public Action<Index1D, int, int, int, View, View, View> ScatterAddRows => Auto(ref _scatterAddRows, IndexKernels.ScatterAddRows);
 
-    private Action<Index1D, int, int, int, int, float, View, View, View>? _metricPartials;
-    public Action<Index1D, int, int, int, int, float, View, View, View> MetricPartials => Auto(ref _metricPartials, MetricKernels.MetricPartials);
+    private Action<Index1D, int, MetricArgs, View, View, View, View, View>? _metricPartials;
+    public Action<Index1D, int, MetricArgs, View, View, View, View, View> MetricPartials => Auto(ref _metricPartials, MetricKernels.MetricPartials);
+
+    private Action<Index1D, ConfusionArgs, View, View, View, View, View>? _confusionPartials;
+    public Action<Index1D, ConfusionArgs, View, View, View, View, View> ConfusionPartials => Auto(ref _confusionPartials, MetricKernels.ConfusionPartials);
 
     private Action<Index1D, int, int, View, View>? _nonZeroMask;
     public Action<Index1D, int, int, View, View> NonZeroMask => Auto(ref _nonZeroMask, ElementwiseKernels.NonZeroMask);
@@ -103,14 +106,14 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Actio
     private Action<Index1D, int, int, View, View>? _sumOfSquaresPartials;
     public Action<Index1D, int, int, View, View> SumOfSquaresPartials => Auto(ref _sumOfSquaresPartials, ReductionKernels.SumOfSquaresPartials);
 
-    private Action<Index1D, int, int, int, float, View, View, View, View>? _binaryCrossEntropy;
-    public Action<Index1D, int, int, int, float, View, View, View, View> BinaryCrossEntropy => Auto(ref _binaryCrossEntropy, LossKernels.BinaryCrossEntropy);
+    private Action<Index1D, int, LossArgs, View, View, View, View, View, View, View>? _binaryCrossEntropy;
+    public Action<Index1D, int, LossArgs, View, View, View, View, View, View, View> BinaryCrossEntropy => Auto(ref _binaryCrossEntropy, LossKernels.BinaryCrossEntropy);
 
-    private Action<Index1D, int, int, int, int, int, float, View, View, View, View>? _categoricalCrossEntropy;
-    public Action<Index1D, int, int, int, int, int, float, View, View, View, View> CategoricalCrossEntropy => Auto(ref _categoricalCrossEntropy, LossKernels.CategoricalCrossEntropy);
+    private Action<Index1D, int, LossArgs, View, View, View, View, View, View, View>? _categoricalCrossEntropy;
+    public Action<Index1D, int, LossArgs, View, View, View, View, View, View, View> CategoricalCrossEntropy => Auto(ref _categoricalCrossEntropy, LossKernels.CategoricalCrossEntropy);
 
-    private Action<Index1D, int, int, int, float, View, View, View, View>? _regressionLoss;
-    public Action<Index1D, int, int, int, float, View, View, View, View> RegressionLoss => Auto(ref _regressionLoss, LossKernels.RegressionLoss);
+    private Action<Index1D, int, LossArgs, View, View, View, View, View, View, View>? _regressionLoss;
+    public Action<Index1D, int, LossArgs, View, View, View, View, View, View, View> RegressionLoss => Auto(ref _regressionLoss, LossKernels.RegressionLoss);
 
     private Action<Index1D, int, int, float, float, int, float, View, View, View, View>? _sgd;
     public Action<Index1D, int, int, float, float, int, float, View, View, View, View> Sgd => Auto(ref _sgd, OptimizerKernels.SgdUpdate);
