@@ -66,11 +66,11 @@ internal sealed class Decoder(ComputeDevice device, Tape tape, Embedding letters
                 var candidates = beams.Where(b => b.Done).ToList();
                 for (int i = 0; i < alive.Count; i++)
                 {
-                    var logSoftmax = LogSoftmax(logits.AsSpan(i * classes, classes));
+                    var logProbabilities = Log(logits.AsSpan(i * classes, classes));
                     float[] hi = hs[(i * units)..((i + 1) * units)], ci = cs[(i * units)..((i + 1) * units)];
                     for (int p = Eos; p < classes; p++)
                     {
-                        double score = alive[i].LogProbability + logSoftmax[p];
+                        double score = alive[i].LogProbability + logProbabilities[p];
                         candidates.Add(p == Eos
                             ? alive[i] with { LogProbability = score, Done = true }
                             : new Hypothesis([.. alive[i].Tokens, p], score, hi, ci, false));
@@ -83,7 +83,7 @@ internal sealed class Decoder(ComputeDevice device, Tape tape, Embedding letters
         }
     }
 
-    private (float[] Logits, Tensor H, Tensor C) Step(LayerContext context, float[] tokens, Tensor h, Tensor c)
+    private (float[] Probabilities, Tensor H, Tensor C) Step(LayerContext context, float[] tokens, Tensor h, Tensor c)
     {
         var x = tape.Own(Tensor.FromArray(device, tokens, [tokens.Length, 1]));
         var r = decoder.Call(context, phonemes.ForwardOn(context, x), h, c);
@@ -99,17 +99,12 @@ internal sealed class Decoder(ComputeDevice device, Tape tape, Embedding letters
         return best;
     }
 
-    private static double[] LogSoftmax(ReadOnlySpan<float> v)
+    /// <summary>Log-probabilities from the softmax output (floored so a zero cannot give -infinity).</summary>
+    private static double[] Log(ReadOnlySpan<float> probabilities)
     {
-        double max = double.NegativeInfinity, sum = 0;
-        foreach (float x in v)
-            max = Math.Max(max, x);
-        foreach (float x in v)
-            sum += Math.Exp(x - max);
-        double log = max + Math.Log(sum);
-        var result = new double[v.Length];
-        for (int k = 0; k < v.Length; k++)
-            result[k] = v[k] - log;
+        var result = new double[probabilities.Length];
+        for (int k = 0; k < probabilities.Length; k++)
+            result[k] = Math.Log(Math.Max(probabilities[k], 1e-30));
         return result;
     }
 }

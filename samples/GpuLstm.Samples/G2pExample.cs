@@ -39,55 +39,26 @@ public sealed class G2pExample : IExample
         var phonemeId = phonemes.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i);
 
         int units = options.Quick ? 32 : 128;
-        var letters = new Embedding(27, 32, maskZero: true);                 // 'A'..'Z' → 1..26, 0 = padding
-        var encoder = new Lstm(units);
-        var phonemeEmbedding = new Embedding(phonemes.Count, 32);
-        var decoder = new Lstm(units, returnSequences: true);
-        var output = new Dense(phonemes.Count);                               // logits
-        using var parameters = LayerWeights.Create(options.Device, options.Seed,
-            (letters, "letters", [MaxLetters]), (encoder, "encoder", [MaxLetters, 32]),
-            (phonemeEmbedding, "phonemes", [MaxPhonemes]), (decoder, "decoder", [MaxPhonemes, 32]),
-            (output, "output", [MaxPhonemes, units]));
-        using var optimizer = new Adam(options.Quick ? 0.01f : 0.003f) { GlobalClipNorm = 5f };
-        using var tape = new Tape(options.Device);
-        var random = new Random(options.Seed);
-        var loss = LossFunction.SparseCategoricalCrossentropy(fromLogits: true);
+        using var model = BuildModel(options, phonemes.Count, units);
+        model.Compile(new Adam(options.Quick ? 0.01f : 0.003f) { GlobalClipNorm = 5f }, "sparse_categorical_crossentropy");
+        model.Summary(options.Log);
 
-        // Training with teacher forcing: the decoder reads <s> p1 .. pn and predicts p1 .. pn </s>.
-        const int Batch = 128;
+        // Teacher forcing: the decoder reads <s> p1 .. pn and predicts p1 .. pn </s>; the padding after
+        // that is masked (the phoneme embedding's mask_zero reaches the loss, as in Keras).
+        var lettersX = new HostArray(train.SelectMany(e => LetterIds(e.Word)).ToArray(), train.Count, MaxLetters);
+        var decoderX = new HostArray(train.SelectMany(e => Shifted(e.Phonemes, phonemeId, input: true)).ToArray(), train.Count, MaxPhonemes);
+        var targets = new HostArray(train.SelectMany(e => Shifted(e.Phonemes, phonemeId, input: false)).ToArray(), train.Count, MaxPhonemes);
         int epochs = options.Quick ? 12 : 6;
-        var losses = new List<double>();
-        for (int epoch = 0; epoch < epochs; epoch++)
-        {
-            random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(train));
-            double sum = 0;
-            int batches = 0;
-            for (int start = 0; start + Batch <= train.Count || (start == 0 && train.Count > 0); start += Batch)
-            {
-                var batch = train.Skip(start).Take(Batch).ToList();
-                tape.Reset();
-                var context = new LayerContext(tape, training: true, random);
-                var (h, c) = Encode(context, letters, encoder, batch.Select(e => e.Word).ToList());
-                var decoderIn = Tensor.FromArray(options.Device, batch.SelectMany(e => Shifted(e.Phonemes, phonemeId, input: true)).ToArray(), [batch.Count, MaxPhonemes]);
-                var target = Tensor.FromArray(options.Device, batch.SelectMany(e => Shifted(e.Phonemes, phonemeId, input: false)).ToArray(), [batch.Count, MaxPhonemes]);
-                tape.Own(decoderIn);
-                tape.Own(target);
-                var y = decoder.Call(context, phonemeEmbedding.ForwardOn(context, decoderIn), h, c).Output;
-                var l = loss.Compute(tape, output.ForwardOn(context, y), target);
-                tape.Backward(l);
-                optimizer.Step(parameters);
-                parameters.ZeroGrad();
-                sum += l.ToArray()[0];
-                batches++;
-            }
-            losses.Add(sum / batches);
-            options.Log.WriteLine($"epoch {epoch + 1}/{epochs}: loss {losses[^1]:F4} ({clock.Elapsed.TotalSeconds:F0} s)");
-        }
-        tape.Reset();
+        var history = model.Fit([lettersX, decoderX], [targets], batchSize: 128, epochs: epochs, verbose: 2,
+            output: options.Log);
+        var losses = history["loss"];
 
+        var random = new Random(options.Seed);
+        using var tape = new Tape(options.Device);
+        var (letters, encoder, phonemeEmbedding, decoder, output) = Layers(model);
         var decode = new Decoder(options.Device, tape, letters, encoder, phonemeEmbedding, decoder, output, random);
         var greedy = test.Select(e => e.Word).Chunk(100).SelectMany(chunk => decode.Greedy(chunk)).ToList();
-        CheckSaveLoad(options, parameters, test.Take(50).Select(e => e.Word).ToList(), greedy.Take(50).ToList(), phonemes.Count, units);
+        CheckSaveLoad(options, model, test.Take(50).Select(e => e.Word).ToList(), greedy.Take(50).ToList());
         var beam = test.Take(options.Quick ? 16 : 500).Select(e => decode.Beam(e.Word, BeamWidth)).ToList();
         var majority = LetterMajority(train);
         var baseline = test.Select(e => e.Word.Select(ch => majority.GetValueOrDefault(ch)).Where(p => p is not null).Select(p => p!).ToArray()).ToList();
@@ -102,7 +73,7 @@ public sealed class G2pExample : IExample
         double wordsBeam = WordAccuracy(beam.Select(Names).ToList(), reference.Take(beam.Count).ToList());
         double wordsBase = WordAccuracy(baseline, reference);
         options.Log.WriteLine($"e.g. {test[0].Word} → {string.Join(' ', Names(greedy[0]))} (CMUdict: {string.Join(' ', test[0].Phonemes)})");
-        return new ExampleResult(Name, $"encoder LSTM({units}) → decoder LSTM({units}) → Dense({phonemes.Count})",
+        return new ExampleResult(Name, $"functional: encoder LSTM({units}, return_state) → decoder LSTM({units}, initial_state) → Dense({phonemes.Count}, softmax)",
         [
             new ExampleMetric($"PER, greedy ({test.Count} words)", per, perBase, "per-letter majority", false),
             new ExampleMetric($"word accuracy, greedy", words, wordsBase, "per-letter majority", true),
@@ -112,32 +83,54 @@ public sealed class G2pExample : IExample
             new Dictionary<string, double> { ["first"] = losses[0], ["last"] = losses[^1] });
     }
 
-    /// <summary>Saves the weights, loads them into freshly built layers and checks they decode the same words identically.</summary>
-    private static void CheckSaveLoad(ExampleOptions options, ParameterSet parameters, List<string> words, List<int[]> expected,
-        int phonemeCount, int units)
+    /// <summary>
+    /// The training model, functional as in Keras's seq2seq examples: the encoder's final h and c start
+    /// the decoder. The phoneme input has any length, so decoding can feed one step at a time.
+    /// </summary>
+    private static Model BuildModel(ExampleOptions options, int phonemeCount, int units)
+    {
+        var lettersIn = new Input([MaxLetters], "letters");                     // 'A'..'Z' → 1..26, 0 = padding
+        var letterVectors = new Embedding(27, 32, maskZero: true, name: "letter_embedding").Apply(lettersIn);
+        var encoded = new Lstm(units, returnState: true, name: "encoder").ApplyWithState(letterVectors);   // output, h, c
+        var phonemesIn = new Input([null], "phonemes");                         // <s> p1 .. pn, then <pad> = 0
+        var phonemeVectors = new Embedding(phonemeCount, 32, maskZero: true, name: "phoneme_embedding").Apply(phonemesIn);
+        var sequence = new Lstm(units, returnSequences: true, name: "decoder").Apply(phonemeVectors, initialState: [encoded[1], encoded[2]]);
+        var probabilities = new Dense(phonemeCount, activation: "softmax", name: "output").Apply(sequence);
+        return new Model([lettersIn, phonemesIn], probabilities, "g2p", options.Device, options.Seed);
+    }
+
+    /// <summary>The model's layers, which the step-by-step decoder calls directly (their weights are the model's).</summary>
+    private static (Embedding Letters, Lstm Encoder, Embedding Phonemes, Lstm Decoder, Dense Output) Layers(Model model)
+    {
+        Layer Named(string name) => model.Layers.Single(l => l.Name == name);
+        return ((Embedding)Named("letter_embedding"), (Lstm)Named("encoder"), (Embedding)Named("phoneme_embedding"),
+            (Lstm)Named("decoder"), (Dense)Named("output"));
+    }
+
+    /// <summary>Saves the model, loads it back and checks the loaded one decodes the same words identically.</summary>
+    private static void CheckSaveLoad(ExampleOptions options, Model model, List<string> words, List<int[]> expected)
     {
         string path = Path.Combine(options.OutputDirectory, "g2p.safetensors");
-        IO.SafeTensorsFile.Write(path, parameters.Parameters.Select(p => new IO.NamedTensorData(p.Name, p.Shape.ToArray(), p.ToArray())));
-        var (letters, encoder, phonemes, decoder, output) = (new Embedding(27, 32, maskZero: true), new Lstm(units),
-            new Embedding(phonemeCount, 32), new Lstm(units, returnSequences: true), new Dense(phonemeCount));
-        using var loaded = LayerWeights.Create(options.Device, options.Seed + 1, (letters, "letters", [MaxLetters]),
-            (encoder, "encoder", [MaxLetters, 32]), (phonemes, "phonemes", [MaxPhonemes]), (decoder, "decoder", [MaxPhonemes, 32]),
-            (output, "output", [MaxPhonemes, units]));
-        var content = IO.SafeTensorsFile.Read(path);
-        foreach (var p in loaded.Parameters)
-            p.CopyFrom(content[p.Name].Data);
+        model.Save(path);
+        using var loaded = Model.Load(path, options.Device);
+        var (letters, encoder, phonemes, decoder, output) = Layers(loaded);
         using var tape = new Tape(options.Device);
         var again = new Decoder(options.Device, tape, letters, encoder, phonemes, decoder, output, new Random(0)).Greedy(words);
         if (!again.Zip(expected).All(x => x.First.SequenceEqual(x.Second)))
-            throw new InvalidOperationException($"g2p: weights loaded from {path} decode differently from the ones saved.");
+            throw new InvalidOperationException($"g2p: the model loaded from {path} decodes differently from the one saved.");
+    }
+
+    private static float[] LetterIds(string word)
+    {
+        var ids = new float[MaxLetters];
+        for (int i = 0; i < word.Length; i++)
+            ids[i] = word[i] - 'A' + 1;
+        return ids;
     }
 
     internal static (Tensor H, Tensor C) Encode(LayerContext context, Embedding letters, Lstm encoder, IReadOnlyList<string> words)
     {
-        var ids = new float[words.Count * MaxLetters];
-        for (int w = 0; w < words.Count; w++)
-            for (int i = 0; i < words[w].Length; i++)
-                ids[w * MaxLetters + i] = words[w][i] - 'A' + 1;
+        var ids = words.SelectMany(LetterIds).ToArray();
         var x = context.Tape.Own(Tensor.FromArray(context.Tape.Device, ids, [words.Count, MaxLetters], "letters"));
         var result = encoder.Call(context, letters.ForwardOn(context, x));
         return (result.States[0], result.States[1]);
@@ -150,7 +143,7 @@ public sealed class G2pExample : IExample
         int t = 0;
         foreach (int v in sequence)
             row[t++] = v;
-        return row; // the rest stays <pad>, which the decoder learns to emit after </s>
+        return row; // the rest stays <pad>, masked out of the loss
     }
 
     private static Dictionary<char, string?> LetterMajority(List<(string Word, string[] Phonemes)> train)

@@ -28,6 +28,58 @@ public static class DropoutKernels
         }
     }
 
+    /// <summary>
+    /// mask = keep ? 1/(1-rate) : 0 with P(keep) = 1 - rate, the same draw as <see cref="DropoutForward"/>
+    /// makes for element e: a mask alone, for dropout that an op applies where it reads its input.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void DropoutMask(Index1D index, int launched, int count, float rate, int seed, ArrayView<float> mask)
+    {
+        float scale = 1f / (1f - rate);
+        for (int e = index; e < count; e += launched)
+            mask[e] = Uniform(seed, e) >= rate ? scale : 0f;
+    }
+
+    /// <summary>
+    /// Per-gate dropout (Keras's RNN cells draw one mask per gate): src seen as [rows, inner], mask as
+    /// [maskRows, copies, inner] (row r uses mask row r % maskRows: one mask per sample for every time
+    /// step), dst as [rows, copies, inner] with dst[r, k, j] = src[r, j] * mask[r % maskRows, k, j].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void GateDropExpand(Index1D index, int launched, int count, int copies, int inner, int maskRows,
+        ArrayView<float> src, ArrayView<float> mask, ArrayView<float> dst)
+    {
+        int width = copies * inner;
+        for (int e = index; e < count; e += launched)
+        {
+            int r = e / width;
+            int rem = e - r * width;
+            int j = rem % inner;
+            dst[e] = src[r * inner + j] * mask[r % maskRows * width + rem];
+        }
+    }
+
+    /// <summary>
+    /// Backward of <see cref="GateDropExpand"/>: dst[r, j] = sum_k src[r, k, j] * mask[r % maskRows, k, j]
+    /// (+ beta * dst[r, j]); count = rows * inner.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void GateDropReduce(Index1D index, int launched, int count, int copies, int inner, int maskRows, float beta,
+        ArrayView<float> src, ArrayView<float> mask, ArrayView<float> dst)
+    {
+        int width = copies * inner;
+        for (int e = index; e < count; e += launched)
+        {
+            int r = e / inner;
+            int j = e - r * inner;
+            int s = r * width + j, m = r % maskRows * width + j;
+            float v = 0f;
+            for (int k = 0; k < copies; k++)
+                v += src[s + k * inner] * mask[m + k * inner];
+            dst[e] = beta == 0f ? v : v + beta * dst[e];
+        }
+    }
+
     /// <summary>dst = a * b (+ beta * dst): dropout's backward, dx = dy * mask.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(Index1D index, int launched, int count, float beta,

@@ -12,4 +12,11 @@ public struct LstmStepArgs
 
     /// <summary>When set, mask[b] = 0 marks a padded step: row b keeps its state (Keras masking).</summary>
     public int HasMask;
+
+    /// <summary>
+    /// When set, the recurrent GEMMs read h_t dropped per gate, h_t * recurrentMask[:, k] (Keras
+    /// recurrent_dropout, one [B, H] mask per gate): forward writes that copy beside h, backward folds
+    /// the per-gate grads of the dropped copies back into dh.
+    /// </summary>
+    public int HasRecurrentDropout;
 }

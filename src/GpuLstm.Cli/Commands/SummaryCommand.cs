@@ -15,7 +15,7 @@ public static class SummaryCommand
         command.SetAction(p =>
         {
             using var device = ComputeDevice.Create(DeviceKind.Cpu);
-            using var loaded = Sequential.Load(p.GetValue(model)!, device);
+            using var loaded = Model.Load(p.GetValue(model)!, device);
             loaded.Summary(p.InvocationConfiguration.Output);
             return 0;
         });

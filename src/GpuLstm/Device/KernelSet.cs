@@ -24,11 +24,11 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Actio
     // launch bookkeeping. GEMM kernels are the exception: Ops.Gemm counts a GEMM once, whichever engine runs it.
     private readonly Action<string> _countLaunch = countLaunch;
 
-    private Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View>? _lstmForward;
-    public Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View> LstmForward => Auto(ref _lstmForward, LstmKernels.LstmPointwiseForward);
+    private Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View>? _lstmForward;
+    public Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View> LstmForward => Auto(ref _lstmForward, LstmKernels.LstmPointwiseForward);
 
-    private Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View>? _lstmBackward;
-    public Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View> LstmBackward => Auto(ref _lstmBackward, LstmKernels.LstmPointwiseBackward);
+    private Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View, View>? _lstmBackward;
+    public Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View, View> LstmBackward => Auto(ref _lstmBackward, LstmKernels.LstmPointwiseBackward);
 
     private Action<KernelConfig, GemmArgs, View, View, View>? _gemmTiled;
     public Action<KernelConfig, GemmArgs, View, View, View> GemmTiled =>
@@ -49,6 +49,15 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Actio
     private Action<Index1D, int, int, float, int, int, int, View, View, View>? _dropoutForward;
     public Action<Index1D, int, int, float, int, int, int, View, View, View> DropoutForward => Auto(ref _dropoutForward, DropoutKernels.DropoutForward);
 
+    private Action<Index1D, int, int, float, int, View>? _dropoutMask;
+    public Action<Index1D, int, int, float, int, View> DropoutMask => Auto(ref _dropoutMask, DropoutKernels.DropoutMask);
+
+    private Action<Index1D, int, int, int, int, int, View, View, View>? _gateDropExpand;
+    public Action<Index1D, int, int, int, int, int, View, View, View> GateDropExpand => Auto(ref _gateDropExpand, DropoutKernels.GateDropExpand);
+
+    private Action<Index1D, int, int, int, int, int, float, View, View, View>? _gateDropReduce;
+    public Action<Index1D, int, int, int, int, int, float, View, View, View> GateDropReduce => Auto(ref _gateDropReduce, DropoutKernels.GateDropReduce);
+
     private Action<Index1D, int, int, float, View, View, View>? _multiply;
     public Action<Index1D, int, int, float, View, View, View> Multiply => Auto(ref _multiply, DropoutKernels.Multiply);
 
@@ -58,8 +67,11 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Actio
     private Action<Index1D, int, int, int, View, View, View>? _scatterAddRows;
     public Action<Index1D, int, int, int, View, View, View> ScatterAddRows => Auto(ref _scatterAddRows, IndexKernels.ScatterAddRows);
 
-    private Action<Index1D, int, int, int, int, float, View, View, View>? _metricPartials;
-    public Action<Index1D, int, int, int, int, float, View, View, View> MetricPartials => Auto(ref _metricPartials, MetricKernels.MetricPartials);
+    private Action<Index1D, int, MetricArgs, View, View, View, View, View>? _metricPartials;
+    public Action<Index1D, int, MetricArgs, View, View, View, View, View> MetricPartials => Auto(ref _metricPartials, MetricKernels.MetricPartials);
+
+    private Action<Index1D, ConfusionArgs, View, View, View, View, View>? _confusionPartials;
+    public Action<Index1D, ConfusionArgs, View, View, View, View, View> ConfusionPartials => Auto(ref _confusionPartials, MetricKernels.ConfusionPartials);
 
     private Action<Index1D, int, int, View, View>? _nonZeroMask;
     public Action<Index1D, int, int, View, View> NonZeroMask => Auto(ref _nonZeroMask, ElementwiseKernels.NonZeroMask);
@@ -94,14 +106,14 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Actio
     private Action<Index1D, int, int, View, View>? _sumOfSquaresPartials;
     public Action<Index1D, int, int, View, View> SumOfSquaresPartials => Auto(ref _sumOfSquaresPartials, ReductionKernels.SumOfSquaresPartials);
 
-    private Action<Index1D, int, int, int, float, View, View, View, View>? _binaryCrossEntropy;
-    public Action<Index1D, int, int, int, float, View, View, View, View> BinaryCrossEntropy => Auto(ref _binaryCrossEntropy, LossKernels.BinaryCrossEntropy);
+    private Action<Index1D, int, LossArgs, View, View, View, View, View, View, View>? _binaryCrossEntropy;
+    public Action<Index1D, int, LossArgs, View, View, View, View, View, View, View> BinaryCrossEntropy => Auto(ref _binaryCrossEntropy, LossKernels.BinaryCrossEntropy);
 
-    private Action<Index1D, int, int, int, int, int, float, View, View, View, View>? _categoricalCrossEntropy;
-    public Action<Index1D, int, int, int, int, int, float, View, View, View, View> CategoricalCrossEntropy => Auto(ref _categoricalCrossEntropy, LossKernels.CategoricalCrossEntropy);
+    private Action<Index1D, int, LossArgs, View, View, View, View, View, View, View>? _categoricalCrossEntropy;
+    public Action<Index1D, int, LossArgs, View, View, View, View, View, View, View> CategoricalCrossEntropy => Auto(ref _categoricalCrossEntropy, LossKernels.CategoricalCrossEntropy);
 
-    private Action<Index1D, int, int, int, float, View, View, View, View>? _regressionLoss;
-    public Action<Index1D, int, int, int, float, View, View, View, View> RegressionLoss => Auto(ref _regressionLoss, LossKernels.RegressionLoss);
+    private Action<Index1D, int, LossArgs, View, View, View, View, View, View, View>? _regressionLoss;
+    public Action<Index1D, int, LossArgs, View, View, View, View, View, View, View> RegressionLoss => Auto(ref _regressionLoss, LossKernels.RegressionLoss);
 
     private Action<Index1D, int, int, float, float, int, float, View, View, View, View>? _sgd;
     public Action<Index1D, int, int, float, float, int, float, View, View, View, View> Sgd => Auto(ref _sgd, OptimizerKernels.SgdUpdate);
@@ -276,6 +288,29 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Actio
                 kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10);
             else
                 Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5, a6, a7, a8, a9, a10));
+        };
+    }
+
+    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> Auto<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> kernel,
+        [CallerMemberName] string name = "")
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct where T11 : struct
+    {
+        if (slot is not null)
+            return slot;
+        var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
+        return slot = !_hostThreads
+            ? (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11) =>
+            {
+                _countLaunch(name);
+                launch(e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
+            }
+            : (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11) =>
+        {
+            _countLaunch(name);
+            if (e.X == 1)
+                kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
+            else
+                Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11));
         };
     }
 

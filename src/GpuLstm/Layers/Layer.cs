@@ -121,8 +121,14 @@ public abstract class Layer
                     $"{Name ?? DefaultBaseName} ({KerasClassName}): a shared layer was built for inputs {Models.ModelSummary.FormatShape(InputShape!)} " +
                     $"and cannot take {Models.ModelSummary.FormatShape(input.Shape)} (its weights would differ).");
         }
-        var node = new LayerNode(this, [input], initialStates, outputCount);
-        node.Outputs = outputShapes(outputShape).Select((shape, i) => new SymbolicTensor(shape, node, i)).ToArray();
+        return RecordNode([input], initialStates, outputShapes(outputShape));
+    }
+
+    /// <summary>Adds a call of this (built) layer to the graph, producing tensors of the given shapes.</summary>
+    private protected SymbolicTensor[] RecordNode(SymbolicTensor[] inputs, SymbolicTensor[] initialStates, int[][] outputShapes)
+    {
+        var node = new LayerNode(this, inputs, initialStates, outputShapes.Length);
+        node.Outputs = outputShapes.Select((shape, i) => new SymbolicTensor(shape, node, i)).ToArray();
         InboundNodes.Add(node);
         return node.Outputs;
     }

@@ -24,6 +24,8 @@ internal static class LayerFactory
                 inputShape is { Count: 1 } e ? e[0] : null),
             "Bidirectional" => new Bidirectional((RecurrentLayer)Create(S("layer_class", "LSTM"), name, config.GetProperty("layer"), null),
                 S("merge_mode", "concat"), name, inputShape is { Count: 2 } b ? (b[0], b[1]) : null),
+            "Concatenate" => new Concatenate(config.TryGetProperty("axis", out var axis) ? axis.GetInt32() : -1, name),
+            "Add" => new Add(name),
             "TimeDistributed" => new TimeDistributed(Create(S("layer_class", "Dense"), name, config.GetProperty("layer"), null), name),
             _ => throw new InvalidDataException($"saved layer '{name}' has unknown class '{className}'."),
         };

@@ -35,14 +35,19 @@ public sealed record LossFunction(string Name, bool FromLogits = false)
 
     public bool IsSparse => Name == "sparse_categorical_crossentropy";
 
-    /// <summary>Adds the mean loss of pred against target to the tape; returns the [1] loss tensor.</summary>
-    public Tensor Compute(Tape tape, Tensor pred, Tensor target) => Name switch
+    /// <summary>
+    /// Adds the mean loss of pred against target to the tape; returns the [1] loss tensor. Keras's
+    /// reduction: each loss term times its weight (<paramref name="sampleWeight"/> [B] or [B, T]),
+    /// summed and divided by the number of terms; pred's mask ([B, T], 0 = padded step) gives
+    /// padded steps weight 0 and takes the mean over the real ones.
+    /// </summary>
+    public Tensor Compute(Tape tape, Tensor pred, Tensor target, Tensor? sampleWeight = null) => Name switch
     {
-        "binary_crossentropy" => LossOps.BinaryCrossEntropy(tape, pred, target, FromLogits),
-        "categorical_crossentropy" => LossOps.CategoricalCrossEntropy(tape, pred, target, sparse: false, FromLogits),
-        "sparse_categorical_crossentropy" => LossOps.CategoricalCrossEntropy(tape, pred, target, sparse: true, FromLogits),
-        "mean_squared_error" => LossOps.MeanSquaredError(tape, pred, target),
-        "mean_absolute_error" => LossOps.MeanAbsoluteError(tape, pred, target),
+        "binary_crossentropy" => LossOps.BinaryCrossEntropy(tape, pred, target, FromLogits, sampleWeight),
+        "categorical_crossentropy" => LossOps.CategoricalCrossEntropy(tape, pred, target, sparse: false, FromLogits, sampleWeight),
+        "sparse_categorical_crossentropy" => LossOps.CategoricalCrossEntropy(tape, pred, target, sparse: true, FromLogits, sampleWeight),
+        "mean_squared_error" => LossOps.MeanSquaredError(tape, pred, target, sampleWeight),
+        "mean_absolute_error" => LossOps.MeanAbsoluteError(tape, pred, target, sampleWeight),
         _ => throw new InvalidOperationException($"LossFunction: no implementation for '{Name}'"), // Name is validated above
     };
 }

@@ -72,7 +72,11 @@ internal sealed class FunctionalGraph
             if (node.Layer is null)
                 continue;
             var x = values[node.Inputs[0]];
-            if (node.Layer is RecurrentLayer recurrent && (node.InitialStates.Length > 0 || node.OutputCount > 1))
+            if (node.Layer is MergeLayer merge)
+            {
+                values[node.Outputs[0]] = merge.Merge(context, node.Inputs.Select(i => values[i]).ToArray());
+            }
+            else if (node.Layer is RecurrentLayer recurrent && (node.InitialStates.Length > 0 || node.OutputCount > 1))
             {
                 var states = node.InitialStates.Length > 0 ? node.InitialStates.Select(s => values[s]).ToArray() : null;
                 var result = recurrent.Call(context, x, states);

@@ -54,13 +54,15 @@ internal static class FunctionalRecord
             string name = node.GetProperty("layer").GetString()!;
             var layer = layers.TryGetValue(name, out var l) ? l
                 : throw new InvalidDataException($"Load: {file} calls layer '{name}', which its layer list lacks.");
-            var x = Tensor(node.GetProperty("inputs")[0]);
+            var read = node.GetProperty("inputs").EnumerateArray().Select(Tensor).ToArray();
+            var x = read.Length > 0 ? read[0] : throw new InvalidDataException($"Load: {file} calls layer '{name}' on no input.");
             var states = node.GetProperty("initial_state").EnumerateArray().Select(Tensor).ToArray();
             bool withState = node.GetProperty("with_state").GetBoolean();
             calls.Add(layer switch
             {
                 RecurrentLayer r when withState => r.ApplyWithState(x, states.Length > 0 ? states : null),
                 RecurrentLayer r when states.Length > 0 => [r.Apply(x, states)],
+                MergeLayer m => [m.Apply(read)],
                 _ => [layer.Apply(x)],
             });
         }

@@ -5,12 +5,16 @@ public partial class Model
 {
     /// <summary>
     /// One optimisation step on the whole of x, y; returns the batch's loss and metrics. A non-finite
-    /// loss is returned without applying the step (the weights stay as they were).
+    /// loss is returned without applying the step (the weights stay as they were). sampleWeight and
+    /// classWeight as in Fit.
     /// </summary>
-    public Dictionary<string, double> TrainOnBatch(HostArray x, HostArray y) => TrainOnBatch([x], [y]);
+    public Dictionary<string, double> TrainOnBatch(HostArray x, HostArray y, HostArray? sampleWeight = null,
+        IReadOnlyDictionary<int, float>? classWeight = null) =>
+        TrainOnBatch([x], [y], sampleWeight is null ? null : [sampleWeight], classWeight);
 
     /// <summary>TrainOnBatch for several inputs and/or outputs.</summary>
-    public Dictionary<string, double> TrainOnBatch(HostArray[] x, HostArray[] y)
+    public Dictionary<string, double> TrainOnBatch(HostArray[] x, HostArray[] y, HostArray[]? sampleWeight = null,
+        IReadOnlyDictionary<int, float>? classWeight = null)
     {
         RequireCompiled("TrainOnBatch");
         ArgumentNullException.ThrowIfNull(x);
@@ -19,19 +23,21 @@ public partial class Model
         CheckInputs(x, "TrainOnBatch");
         Build(x.Select(a => (IReadOnlyList<int>)a.Shape[1..]).ToList());
         y = CheckTargets(y, "TrainOnBatch y");
-        using var data = new DeviceDataset(Device, x, y, "TrainOnBatch");
+        var weights = SampleWeights.Resolve("TrainOnBatch", sampleWeight, classWeight, y, Losses, OutputNames);
+        using var data = new DeviceDataset(Device, x, y, "TrainOnBatch", weights);
         using var stats = NewStats();
         var logs = TrainStep(data, stats, 0, x[0].Count);
         Tape.Reset();
         return logs;
     }
 
-    /// <summary>Loss and metrics on one batch, no update (Keras test_on_batch).</summary>
-    public Dictionary<string, double> TestOnBatch(HostArray x, HostArray y) => Evaluate(x, y, batchSize: Math.Max(1, x.Count));
+    /// <summary>Loss and metrics on one batch, no update (Keras test_on_batch); sampleWeight as in Evaluate.</summary>
+    public Dictionary<string, double> TestOnBatch(HostArray x, HostArray y, HostArray? sampleWeight = null) =>
+        Evaluate(x, y, batchSize: Math.Max(1, x.Count), sampleWeight);
 
     /// <summary>TestOnBatch for several inputs and/or outputs.</summary>
-    public Dictionary<string, double> TestOnBatch(HostArray[] x, HostArray[] y) =>
-        Evaluate(x, y, batchSize: Math.Max(1, x.Length > 0 ? x[0].Count : 1));
+    public Dictionary<string, double> TestOnBatch(HostArray[] x, HostArray[] y, HostArray[]? sampleWeight = null) =>
+        Evaluate(x, y, batchSize: Math.Max(1, x.Length > 0 ? x[0].Count : 1), sampleWeight);
 
     /// <summary>Model outputs for one batch (Keras predict_on_batch).</summary>
     public HostArray PredictOnBatch(HostArray x) => Predict(x, batchSize: Math.Max(1, x.Count));

@@ -47,20 +47,28 @@ public partial class Model
 
     /// <summary>
     /// Trains on x [N, ...] and y [N, ...]. validationSplit holds out the last fraction of the data
-    /// (before shuffling, as Keras does); validationData gives a separate set. verbose: 0 silent,
-    /// 1 progress bar (plain lines when output is redirected), 2 one line per epoch: a
-    /// <see cref="ProgbarLogger"/> on <paramref name="output"/> is added unless the callbacks hold one.
+    /// (before shuffling, as Keras does); validationData gives a separate set, (x, y) or (x, y,
+    /// sampleWeight). verbose: 0 silent, 1 progress bar (plain lines when output is redirected), 2 one
+    /// line per epoch: a <see cref="ProgbarLogger"/> on <paramref name="output"/> is added unless the
+    /// callbacks hold one. sampleWeight ([N], or [N, T] for a sequence output) weighs each sample's
+    /// (or step's) loss and metrics; classWeight (class id to weight, single output, targets with one
+    /// class per sample) weighs the training loss by each sample's class; classes it lacks weigh 1.
     /// </summary>
     public History Fit(HostArray x, HostArray y, int batchSize = 32, int epochs = 1, int verbose = 1,
-        float validationSplit = 0f, (HostArray X, HostArray Y)? validationData = null, bool shuffle = true,
-        IEnumerable<Callback>? callbacks = null, TextWriter? output = null) =>
-        Fit([x], [y], batchSize, epochs, verbose, validationSplit,
-            validationData is { } v ? ([v.X], [v.Y]) : null, shuffle, callbacks, output);
+        float validationSplit = 0f, ValidationData? validationData = null, bool shuffle = true,
+        IEnumerable<Callback>? callbacks = null, TextWriter? output = null,
+        HostArray? sampleWeight = null, IReadOnlyDictionary<int, float>? classWeight = null) =>
+        Fit([x], [y], batchSize, epochs, verbose, validationSplit, validationData, shuffle, callbacks, output,
+            sampleWeight is null ? null : [sampleWeight], classWeight);
 
-    /// <summary>Fit for several inputs and/or outputs: one array per model input and per output, in the model's order.</summary>
+    /// <summary>
+    /// Fit for several inputs and/or outputs: one array per model input and per output, in the model's
+    /// order; sampleWeight: one array per output, or one for all of them.
+    /// </summary>
     public History Fit(HostArray[] x, HostArray[] y, int batchSize = 32, int epochs = 1, int verbose = 1,
-        float validationSplit = 0f, (HostArray[] X, HostArray[] Y)? validationData = null, bool shuffle = true,
-        IEnumerable<Callback>? callbacks = null, TextWriter? output = null)
+        float validationSplit = 0f, ValidationData? validationData = null, bool shuffle = true,
+        IEnumerable<Callback>? callbacks = null, TextWriter? output = null,
+        HostArray[]? sampleWeight = null, IReadOnlyDictionary<int, float>? classWeight = null)
     {
         RequireCompiled("Fit");
         if (verbose is < 0 or > 2)
@@ -71,22 +79,29 @@ public partial class Model
             throw new ArgumentException($"Fit: validationSplit must be in [0, 1), got {validationSplit}.");
         CheckInputs(x, "Fit");
         int count = x[0].Count;
+        Build(x.Select(a => (IReadOnlyList<int>)a.Shape[1..]).ToList());
+        y = CheckTargets(y, "Fit y");
+        var weights = SampleWeights.Resolve("Fit", sampleWeight, classWeight, y, Losses, OutputNames);
         if (validationSplit > 0f && validationData is null)
         {
             int validationCount = (int)(count * validationSplit);
             if (validationCount == 0 || validationCount == count)
                 throw new ArgumentException($"Fit: validationSplit {validationSplit} of {count} samples leaves an empty set.");
             int trainCount = count - validationCount;
-            validationData = (Rows(x, trainCount, validationCount), Rows(y, trainCount, validationCount));
+            // Keras splits the sample weights with the data; class weights are for training only.
+            validationData = new ValidationData(Rows(x, trainCount, validationCount), Rows(y, trainCount, validationCount),
+                sampleWeight is null ? null : weights.Select(w => w?.Rows(trainCount, validationCount)!).ToArray());
             (x, y) = (Rows(x, 0, trainCount), Rows(y, 0, trainCount));
+            weights = weights.Select(w => w?.Rows(0, trainCount)).ToArray();
             count = trainCount;
         }
-        Build(x.Select(a => (IReadOnlyList<int>)a.Shape[1..]).ToList());
-        y = CheckTargets(y, "Fit y");
+        HostArray[]? validationY = null;
+        HostArray?[]? validationWeights = null;
         if (validationData is { } given)
         {
             CheckInputs(given.X, "Fit validation x");
-            validationData = (given.X, CheckTargets(given.Y, "Fit validation y"));
+            validationY = CheckTargets(given.Y, "Fit validation y");
+            validationWeights = SampleWeights.Resolve("Fit validation data", given.SampleWeight, null, validationY, Losses, OutputNames);
         }
 
         var history = History = new History();
@@ -95,8 +110,8 @@ public partial class Model
         if (verbose != 0 && !callbackList.OfType<ProgbarLogger>().Any())
             callbackList.Insert(0, new ProgbarLogger(output));
         callbackList.ForEach(c => c.SetParams(new FitParams(epochs, steps, verbose)));
-        using var train = new DeviceDataset(Device, x, y, "Fit");
-        using var validation = validationData is { } v ? new DeviceDataset(Device, v.X, v.Y, "Fit validation data") : null;
+        using var train = new DeviceDataset(Device, x, y, "Fit", weights);
+        using var validation = validationData is { } v ? new DeviceDataset(Device, v.X, validationY!, "Fit validation data", validationWeights) : null;
         using var stats = NewStats();
         var order = Enumerable.Range(0, count).ToArray();
         StopTraining = false;
@@ -151,10 +166,10 @@ public partial class Model
     private Dictionary<string, double> TrainStep(DeviceDataset data, OutputStats stats, int start, int count)
     {
         Tape.Reset();
-        var (xb, yb) = data.Batch(Tape, start, count);
+        var (xb, yb, wb) = data.Batch(Tape, start, count);
         var pred = Forward(xb, training: true);
-        var losses = ComputeLosses(pred, yb);
-        stats.Add(losses, pred, yb, count);
+        var losses = ComputeLosses(pred, yb, wb);
+        stats.Add(losses, pred, yb, wb, count);
         var logs = stats.Read();
         if (!double.IsFinite(logs["loss"]))
             return logs; // the caller stops before this step's update touches the weights
@@ -177,20 +192,25 @@ public partial class Model
         return logs;
     }
 
-    private Tensor[] ComputeLosses(Tensor[] predictions, Tensor[] targets) =>
-        predictions.Select((p, k) => Losses[k].Compute(Tape, p, targets[k])).ToArray();
+    private Tensor[] ComputeLosses(Tensor[] predictions, Tensor[] targets, Tensor?[] weights) =>
+        predictions.Select((p, k) => Losses[k].Compute(Tape, p, targets[k], weights[k])).ToArray();
 
-    /// <summary>Loss and metrics on x, y (Keras evaluate), without recording a tape or updating weights.</summary>
-    public Dictionary<string, double> Evaluate(HostArray x, HostArray y, int batchSize = 32) => Evaluate([x], [y], batchSize);
+    /// <summary>
+    /// Loss and metrics on x, y (Keras evaluate), without recording a tape or updating weights;
+    /// sampleWeight ([N] or [N, T]) weighs them as in Fit.
+    /// </summary>
+    public Dictionary<string, double> Evaluate(HostArray x, HostArray y, int batchSize = 32, HostArray? sampleWeight = null) =>
+        Evaluate([x], [y], batchSize, sampleWeight is null ? null : [sampleWeight]);
 
     /// <summary>Evaluate for several inputs and/or outputs (one array each, in the model's order).</summary>
-    public Dictionary<string, double> Evaluate(HostArray[] x, HostArray[] y, int batchSize = 32)
+    public Dictionary<string, double> Evaluate(HostArray[] x, HostArray[] y, int batchSize = 32, HostArray[]? sampleWeight = null)
     {
         RequireCompiled("Evaluate");
         CheckInputs(x, "Evaluate");
         Build(x.Select(a => (IReadOnlyList<int>)a.Shape[1..]).ToList());
         y = CheckTargets(y, "Evaluate y");
-        using var data = new DeviceDataset(Device, x, y, "Evaluate");
+        var weights = SampleWeights.Resolve("Evaluate", sampleWeight, null, y, Losses, OutputNames);
+        using var data = new DeviceDataset(Device, x, y, "Evaluate", weights);
         using var stats = NewStats();
         return EvaluateDataset(data, batchSize, stats, "");
     }
@@ -204,9 +224,9 @@ public partial class Model
             {
                 Tape.Reset();
                 int count = Math.Min(batchSize, data.Count - start);
-                var (xb, yb) = data.Slice(Tape, start, count);
+                var (xb, yb, wb) = data.Slice(Tape, start, count);
                 var pred = Forward(xb, training: false);
-                stats.Add(ComputeLosses(pred, yb), pred, yb, count);
+                stats.Add(ComputeLosses(pred, yb, wb), pred, yb, wb, count);
             }
             var logs = stats.Read(prefix);
             Tape.Reset();

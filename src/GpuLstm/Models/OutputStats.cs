@@ -25,11 +25,11 @@ internal sealed class OutputStats : IDisposable
             s.Reset();
     }
 
-    /// <summary>Adds one batch: each output's [1] mean loss, prediction and target.</summary>
-    public void Add(Tensor[] losses, Tensor[] predictions, Tensor[] targets, int batch)
+    /// <summary>Adds one batch: each output's [1] mean loss, prediction, target and sample weights (or null).</summary>
+    public void Add(Tensor[] losses, Tensor[] predictions, Tensor[] targets, Tensor?[] weights, int batch)
     {
         for (int k = 0; k < _outputs.Length; k++)
-            _outputs[k].Add(losses[k], predictions[k], targets[k], batch);
+            _outputs[k].Add(losses[k], predictions[k], targets[k], weights[k], batch);
     }
 
     public Dictionary<string, double> Read(string prefix = "")

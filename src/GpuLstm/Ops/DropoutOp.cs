@@ -29,4 +29,19 @@ public static class DropoutOp
         });
         return y;
     }
+
+    /// <summary>
+    /// An inverted-dropout mask alone (keep ? 1/(1-rate) : 0), for an op that applies it where it reads
+    /// its input (the LSTM's per-gate recurrent dropout); owned by the tape, no gradient.
+    /// </summary>
+    public static Tensor Mask(Tape tape, IReadOnlyList<int> shape, float rate, int seed, string name = "dropout")
+    {
+        if (!(rate >= 0f && rate < 1f))
+            throw new ArgumentException($"{name}: rate must be in [0, 1), got {rate}.");
+        var device = tape.Device;
+        var mask = tape.NewTensor(shape, name + ".mask");
+        int n = device.Threads(mask.Length);
+        device.Kernels.DropoutMask(n, n, (int)mask.Length, rate, seed, mask.View);
+        return mask;
+    }
 }

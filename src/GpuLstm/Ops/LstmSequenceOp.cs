@@ -1,6 +1,7 @@
 using GpuLstm.Autograd;
 using GpuLstm.Kernels;
 using GpuLstm.Memory;
+using static GpuLstm.Ops.GateDropout;
 
 namespace GpuLstm.Ops;
 
@@ -16,6 +17,9 @@ public sealed record LstmOutputs(
 /// kernel. Backward: reverse time, per step the fused pointwise backward and one GEMM carrying dh
 /// through the recurrent weights; weight, bias and input grads as large GEMMs after the loop.
 /// Time-major throughout; h and c are [T+1, B, H] with row 0 the initial state.
+/// Keras's dropout inside the cell (recurrent_dropout, and dropout with it) uses one mask per gate,
+/// so with such a mask the GEMM it touches runs as four GEMMs on column blocks, one per gate, over a
+/// per-gate dropped copy of its input; without masks nothing of that runs.
 /// </summary>
 public static class LstmSequenceOp
 {
@@ -26,9 +30,12 @@ public static class LstmSequenceOp
     /// <param name="h0">[B, H] initial hidden state, or null for zeros</param>
     /// <param name="c0">[B, H] initial cell state, or null for zeros</param>
     /// <param name="mask">[T, B] time-major, 0 marks padded steps (state carried over), or null</param>
+    /// <param name="recurrentDropoutMask">[B, 4H] per-gate mask (already scaled) on h_{t-1} for every step, or null</param>
+    /// <param name="inputDropoutMask">[B, 4I] per-gate mask (already scaled) on x_t for every step, or null</param>
     public static LstmOutputs Forward(Tape tape, Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias,
         Tensor? h0 = null, Tensor? c0 = null, int cellActivation = ActivationCode.Tanh,
-        int recurrentActivation = ActivationCode.Sigmoid, string name = "lstm", Tensor? mask = null)
+        int recurrentActivation = ActivationCode.Sigmoid, string name = "lstm", Tensor? mask = null,
+        Tensor? recurrentDropoutMask = null, Tensor? inputDropoutMask = null)
     {
         ShapeUtil.ExpectRank(name, "input", x.Shape, 3, "[time, batch, features]");
         int steps = x.Shape[0], batch = x.Shape[1], inputs = x.Shape[2];
@@ -44,35 +51,62 @@ public static class LstmSequenceOp
             ShapeUtil.Expect(name, "initial cell state", c0.Shape, [batch, hidden]);
         if (mask is not null)
             ShapeUtil.Expect(name, "mask (time-major)", mask.Shape, [steps, batch]);
+        if (recurrentDropoutMask is not null)
+            ShapeUtil.Expect(name, "recurrent dropout mask", recurrentDropoutMask.Shape, [batch, 4 * hidden]);
+        if (inputDropoutMask is not null)
+            ShapeUtil.Expect(name, "input dropout mask", inputDropoutMask.Shape, [batch, 4 * inputs]);
         var args = new LstmStepArgs
         {
             Batch = batch, Hidden = hidden, CellActivation = cellActivation, RecurrentActivation = recurrentActivation,
             HasBias = bias is null ? 0 : 1, HasMask = mask is null ? 0 : 1,
+            HasRecurrentDropout = recurrentDropoutMask is null ? 0 : 1,
         };
 
         var device = tape.Device;
         long gatesLen = (long)steps * batch * 4 * hidden, stateLen = (long)(steps + 1) * batch * hidden, bh = (long)batch * hidden;
-        // One allocation: gates [T, B, 4H] | h [T+1, B, H] | c [T+1, B, H].
-        var workspace = tape.NewTensor([(int)(gatesLen + 2 * stateLen)], name + ".workspace");
+        long droppedHLen = recurrentDropoutMask is null ? 0 : (steps + 1) * 4 * bh;
+        long droppedXLen = inputDropoutMask is null ? 0 : 4 * x.Length;
+        // One allocation: gates [T, B, 4H] | h [T+1, B, H] | c [T+1, B, H] | with dropout masks hDropped [T+1, B, 4H] | xDropped [T, B, 4I].
+        var workspace = tape.NewTensor([(int)(gatesLen + 2 * stateLen + droppedHLen + droppedXLen)], name + ".workspace");
         var gates = tape.Own(workspace.Slice(0, [steps, batch, 4 * hidden], name + ".gates"));
         var h = tape.Own(workspace.Slice(gatesLen, [steps + 1, batch, hidden], name + ".h"));
         var c = tape.Own(workspace.Slice(gatesLen + stateLen, [steps + 1, batch, hidden], name + ".c"));
+        var hDropped = recurrentDropoutMask is null ? null
+            : tape.Own(workspace.Slice(gatesLen + 2 * stateLen, [steps + 1, batch, 4 * hidden], name + ".h_dropped"));
+        var xDropped = inputDropoutMask is null ? null
+            : tape.Own(workspace.Slice(gatesLen + 2 * stateLen + droppedHLen, [steps, batch, 4 * inputs], name + ".x_dropped"));
         var hRows = MatrixView.Of(h, (steps + 1) * batch, hidden);
 
         InitialState(device, h0, h, bh);
         InitialState(device, c0, c, bh);
-        // Input projection for all steps at once: gates[T*B, 4H] = x[T*B, I] W.
-        Gemm.Run(device, name, MatrixView.Of(x, steps * batch, inputs), MatrixView.Of(kernel, inputs, 4 * hidden),
-            MatrixView.Of(gates, steps * batch, 4 * hidden));
+        if (hDropped is not null)
+            GateDropout.Expand(device, h.View.SubView(0, bh), batch, hidden, recurrentDropoutMask!, hDropped.View.SubView(0, 4 * bh));
+        // Input projection for all steps at once: gates[T*B, 4H] = x[T*B, I] W (per gate on x dropped per gate).
+        var w = MatrixView.Of(kernel, inputs, 4 * hidden);
+        var allGates = MatrixView.Of(gates, steps * batch, 4 * hidden);
+        if (xDropped is null)
+            Gemm.Run(device, name, MatrixView.Of(x, steps * batch, inputs), w, allGates);
+        else
+        {
+            GateDropout.Expand(device, x.View, steps * batch, inputs, inputDropoutMask!, xDropped.View);
+            var xd = MatrixView.Of(xDropped, steps * batch, 4 * inputs);
+            for (int k = 0; k < 4; k++)
+                Gemm.Run(device, name, Gate(xd, k, inputs), Gate(w, k, hidden), Gate(allGates, k, hidden));
+        }
         var u = MatrixView.Of(recurrentKernel, hidden, 4 * hidden);
         int threads = device.Threads(bh);
         for (int t = 0; t < steps; t++)
         {
             var gatesT = gates.View.SubView(t * batch * 4L * hidden, batch * 4L * hidden);
-            Gemm.Run(device, name, Rows(hRows, t * batch, batch), u,
-                new MatrixView(gatesT, batch, 4 * hidden, 4 * hidden, 1), 1f, 1f);
+            var gatesRows = new MatrixView(gatesT, batch, 4 * hidden, 4 * hidden, 1);
+            if (hDropped is null)
+                Gemm.Run(device, name, Rows(hRows, t * batch, batch), u, gatesRows, 1f, 1f);
+            else
+                for (int k = 0; k < 4; k++) // gate k reads h_t dropped by its own mask
+                    Gemm.Run(device, name, Gate(DroppedRow(hDropped, t, batch), k, hidden), Gate(u, k, hidden), Gate(gatesRows, k, hidden), 1f, 1f);
             device.Kernels.LstmForward(threads, threads, args, gatesT, (bias ?? gates).View, MaskRow(mask, gates, t, batch),
-                h.View.SubView(t * bh, bh), c.View.SubView(t * bh, bh), c.View.SubView((t + 1) * bh, bh), h.View.SubView((t + 1) * bh, bh));
+                h.View.SubView(t * bh, bh), c.View.SubView(t * bh, bh), c.View.SubView((t + 1) * bh, bh), h.View.SubView((t + 1) * bh, bh),
+                (recurrentDropoutMask ?? gates).View, hDropped is null ? gates.View : DroppedRow(hDropped, t + 1, batch).View);
         }
 
         bool needsGrad = x.RequiresGrad || kernel.RequiresGrad || recurrentKernel.RequiresGrad || (bias?.RequiresGrad ?? false)
@@ -83,13 +117,21 @@ public static class LstmSequenceOp
             tape.Own(c.Slice(steps * bh, [batch, hidden], name + ".final_c")));
         outputs.Sequence.RequiresGrad = outputs.FinalHidden.RequiresGrad = outputs.FinalCell.RequiresGrad = needsGrad;
 
-        tape.Record(name, () => Backward(tape, x, kernel, recurrentKernel, bias, h0, c0, args, mask, name, gates, h, c, outputs));
+        var dropped = new Dropped(recurrentDropoutMask, hDropped, inputDropoutMask, xDropped);
+        tape.Record(name, () => Backward(tape, x, kernel, recurrentKernel, bias, h0, c0, args, mask, name, gates, h, c, outputs, dropped));
         return outputs;
     }
 
+    /// <summary>The per-gate dropout masks of one call and the dropped copies that the GEMMs read; all null without dropout.</summary>
+    private sealed record Dropped(
+        Tensor? RecurrentMask, // [B, 4H]
+        Tensor? H,             // [T+1, B, 4H] h_t * mask per gate
+        Tensor? InputMask,     // [B, 4I]
+        Tensor? X);            // [T, B, 4I] x_t * mask per gate
+
     private static void Backward(Tape tape, Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias,
         Tensor? h0, Tensor? c0, LstmStepArgs args, Tensor? mask, string name,
-        Tensor gates, Tensor h, Tensor c, LstmOutputs outputs)
+        Tensor gates, Tensor h, Tensor c, LstmOutputs outputs, Dropped dropped)
     {
         var (sequence, finalH, finalC) = outputs;
         if (!sequence.GradValid && !finalH.GradValid && !finalC.GradValid)
@@ -99,13 +141,19 @@ public static class LstmSequenceOp
         long gatesLen = (long)steps * batch * 4 * hidden, bh = (long)batch * hidden;
         string op = name + ".backward";
 
-        // One allocation: dGates [T, B, 4H] | dh [B, H] | dc [B, H].
-        var workspace = tape.NewTensor([(int)(gatesLen + 2 * bh)], name + ".backward_workspace");
+        long dhDroppedLen = dropped.H is null ? 0 : 4 * bh;
+        long dxDroppedLen = dropped.X is not null && x.RequiresGrad ? 4 * x.Length : 0;
+        // One allocation: dGates [T, B, 4H] | dh [B, H] | dc [B, H] | with dropout masks dhDropped [B, 4H] | dxDropped [T, B, 4I].
+        var workspace = tape.NewTensor([(int)(gatesLen + 2 * bh + dhDroppedLen + dxDroppedLen)], name + ".backward_workspace");
         var dGates = workspace.View.SubView(0, gatesLen);
         var dh = workspace.View.SubView(gatesLen, bh);
         var dc = workspace.View.SubView(gatesLen + bh, bh);
+        var dhDropped = new MatrixView(dhDroppedLen == 0 ? dGates : workspace.View.SubView(gatesLen + 2 * bh, dhDroppedLen),
+            batch, 4 * hidden, 4 * hidden, 1); // [B, 4H], never read without recurrent dropout
         StartGrad(device, finalH, dh);
         StartGrad(device, finalC, dc);
+        if (dropped.H is not null) // the last step has no later step whose GEMMs would write it
+            Elementwise.Fill(device, dhDropped.View, 0f);
 
         var u = MatrixView.Of(recurrentKernel, hidden, 4 * hidden);
         bool needH0 = h0?.RequiresGrad ?? false;
@@ -120,23 +168,41 @@ public static class LstmSequenceOp
             var dGatesT = dGates.SubView(t * batch * 4L * hidden, batch * 4L * hidden);
             var dhOut = hasSeqGrad != 0 ? sequence.Grad!.View.SubView(t * bh, bh) : dh;
             device.Kernels.LstmBackward(threads, threads, args, gatesT, MaskRow(mask, gates, t, batch),
-                c.View.SubView(t * bh, bh), c.View.SubView((t + 1) * bh, bh), dhOut, dh, dc, dGatesT);
-            if (t > 0 || needH0) // dh_{t} = dGates_t U^T (+ what masked rows pass straight through)
-                Gemm.Run(device, op, new MatrixView(dGatesT, batch, 4 * hidden, 4 * hidden, 1), u.T,
-                    new MatrixView(dh, batch, hidden, hidden, 1), 1f, recurrentBeta);
+                c.View.SubView(t * bh, bh), c.View.SubView((t + 1) * bh, bh), dhOut, dh, dc, dGatesT,
+                (dropped.RecurrentMask ?? gates).View, dhDropped.View);
+            if (!(t > 0 || needH0))
+                continue;
+            var dGatesRows = new MatrixView(dGatesT, batch, 4 * hidden, 4 * hidden, 1);
+            if (dropped.H is null) // dh_{t} = dGates_t U^T (+ what masked rows pass straight through)
+                Gemm.Run(device, op, dGatesRows, u.T, new MatrixView(dh, batch, hidden, hidden, 1), 1f, recurrentBeta);
+            else // per gate d(h_t * mask_k) = dGates_t,k U_k^T; the next kernel folds them into dh with the masks
+                for (int k = 0; k < 4; k++)
+                    Gemm.Run(device, op, Gate(dGatesRows, k, hidden), Gate(u, k, hidden).T, Gate(dhDropped, k, hidden));
         }
 
         var dG = new MatrixView(dGates, steps * batch, 4 * hidden, 4 * hidden, 1);    // [T*B, 4H]
+        var w = MatrixView.Of(kernel, inputs, 4 * hidden);
         if (kernel.RequiresGrad)
         {
             var (gw, beta) = tape.GradFor(kernel);                                       // [I, 4H] += x^T dG
-            Gemm.Run(device, op, MatrixView.Of(x, steps * batch, inputs).T, dG, MatrixView.Of(gw, inputs, 4 * hidden), 1f, beta);
+            var dw = MatrixView.Of(gw, inputs, 4 * hidden);
+            if (dropped.X is null)
+                Gemm.Run(device, op, MatrixView.Of(x, steps * batch, inputs).T, dG, dw, 1f, beta);
+            else
+                for (int k = 0; k < 4; k++)                                              // [I, H] per gate += x_k^T dG_k
+                    Gemm.Run(device, op, Gate(MatrixView.Of(dropped.X, steps * batch, 4 * inputs), k, inputs).T,
+                        Gate(dG, k, hidden), Gate(dw, k, hidden), 1f, beta);
         }
         if (recurrentKernel.RequiresGrad)
         {
             var (gu, beta) = tape.GradFor(recurrentKernel);                              // [H, 4H] += h_{0..T-1}^T dG
-            var hPrev = new MatrixView(h.View, steps * batch, hidden, hidden, 1);
-            Gemm.Run(device, op, hPrev.T, dG, MatrixView.Of(gu, hidden, 4 * hidden), 1f, beta);
+            var du = MatrixView.Of(gu, hidden, 4 * hidden);
+            if (dropped.H is null)
+                Gemm.Run(device, op, new MatrixView(h.View, steps * batch, hidden, hidden, 1).T, dG, du, 1f, beta);
+            else
+                for (int k = 0; k < 4; k++)                                              // [H, H] per gate += h_k^T dG_k, h dropped
+                    Gemm.Run(device, op, Gate(new MatrixView(dropped.H.View, steps * batch, 4 * hidden, 4 * hidden, 1), k, hidden).T,
+                        Gate(dG, k, hidden), Gate(du, k, hidden), 1f, beta);
         }
         if (bias is not null && bias.RequiresGrad)
         {
@@ -146,10 +212,21 @@ public static class LstmSequenceOp
         if (x.RequiresGrad)
         {
             var (gx, beta) = tape.GradFor(x);                                            // [T*B, I] += dG W^T
-            Gemm.Run(device, op, dG, MatrixView.Of(kernel, inputs, 4 * hidden).T, MatrixView.Of(gx, steps * batch, inputs), 1f, beta);
+            if (dropped.X is null)
+                Gemm.Run(device, op, dG, w.T, MatrixView.Of(gx, steps * batch, inputs), 1f, beta);
+            else
+            {
+                var dxDropped = new MatrixView(workspace.View.SubView(gatesLen + 2 * bh + dhDroppedLen, dxDroppedLen),
+                    steps * batch, 4 * inputs, 4 * inputs, 1);                           // [T*B, 4I] per gate dG_k W_k^T
+                for (int k = 0; k < 4; k++)
+                    Gemm.Run(device, op, Gate(dG, k, hidden), Gate(w, k, hidden).T, Gate(dxDropped, k, inputs));
+                GateDropout.Reduce(device, dxDropped.View, steps * batch, inputs, dropped.InputMask!, beta, gx.View);
+            }
         }
         if (needH0)
         {
+            if (dropped.H is not null) // dh_0 still lacks the dropped copies' grads from step 0's GEMMs
+                GateDropout.Reduce(device, dhDropped.View, batch, hidden, dropped.RecurrentMask!, 1f, dh);
             var (gh0, beta) = tape.GradFor(h0!);
             Elementwise.Axpby(device, 1f, dh, beta, gh0.View);
         }
@@ -163,6 +240,13 @@ public static class LstmSequenceOp
     /// <summary>Row t of a [T, B] mask, or any view when there is none (the kernel then never reads it).</summary>
     private static ILGPU.ArrayView<float> MaskRow(Tensor? mask, Tensor fallback, int t, int batch) =>
         mask is null ? fallback.View : mask.View.SubView((long)t * batch, batch);
+
+    /// <summary>Row t of the dropped states [T+1, B, 4H] as a [B, 4H] matrix.</summary>
+    private static MatrixView DroppedRow(Tensor hDropped, int t, int batch)
+    {
+        int width = hDropped.Shape[2];
+        return new MatrixView(hDropped.View.SubView((long)t * batch * width, (long)batch * width), batch, width, width, 1);
+    }
 
     private static MatrixView Rows(MatrixView m, int first, int count) =>
         new(m.View.SubView((long)first * m.RowStride, (long)count * m.RowStride), count, m.Cols, m.RowStride, m.ColStride);

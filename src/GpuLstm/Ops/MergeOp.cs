@@ -19,8 +19,8 @@ public static class MergeOp
         switch (mode)
         {
             case MergeMode.Concat:
-                CopyColumns(tape, rows, cols, a, cols, 0, y, 2 * cols, 0, 0f);
-                CopyColumns(tape, rows, cols, b, cols, 0, y, 2 * cols, cols, 0f);
+                ConcatenateOp.CopyColumns(tape, rows, cols, a, cols, 0, y, 2 * cols, 0, 0f);
+                ConcatenateOp.CopyColumns(tape, rows, cols, b, cols, 0, y, 2 * cols, cols, 0f);
                 break;
             case MergeMode.Mul:
                 Multiply(tape, a, b, y, 0f);
@@ -52,7 +52,7 @@ public static class MergeOp
         switch (mode)
         {
             case MergeMode.Concat:
-                CopyColumns(tape, rows, cols, y.Grad!, 2 * cols, first ? 0 : cols, grad, cols, 0, beta);
+                ConcatenateOp.CopyColumns(tape, rows, cols, y.Grad!, 2 * cols, first ? 0 : cols, grad, cols, 0, beta);
                 break;
             case MergeMode.Mul: // d(a*b)/da = b
                 Multiply(tape, y.Grad!, first ? b : a, grad, beta);
@@ -61,14 +61,6 @@ public static class MergeOp
                 Elementwise.Axpby(tape.Device, mode == MergeMode.Ave ? 0.5f : 1f, y.Grad!.View, beta, grad.View);
                 break;
         }
-    }
-
-    private static void CopyColumns(Tape tape, int rows, int cols, Tensor src, int srcStride, int srcOffset,
-        Tensor dst, int dstStride, int dstOffset, float beta)
-    {
-        var device = tape.Device;
-        int n = device.Threads((long)rows * cols);
-        device.Kernels.CopyColumns(n, n, rows, cols, srcStride, srcOffset, dstStride, dstOffset, beta, src.View, dst.View);
     }
 
     private static void Multiply(Tape tape, Tensor a, Tensor b, Tensor dst, float beta)

@@ -76,3 +76,10 @@ print(render("siamese", [
     ["dense (Dense)", "(None, 1)", 5, "shared[0][0]"],
     ["dense_1 (Dense)", "(None, 1)", 5, "shared[1][0]"],
 ], True))
+# Two inputs joined by Concatenate, then Dense(2).
+print(render("merged", [
+    ["a (InputLayer)", "(None, 4)", 0, "-"],
+    ["b (InputLayer)", "(None, 3)", 0, "-"],
+    ["concatenate (Concatenate)", "(None, 7)", 0, "a[0][0], b[0][0]"],
+    ["dense (Dense)", "(None, 2)", 7 * 2 + 2, "concatenate[0][0]"],
+], True))

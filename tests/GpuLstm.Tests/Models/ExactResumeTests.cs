@@ -5,11 +5,13 @@ using GpuLstm.Tests.IO;
 
 namespace GpuLstm.Tests.Models;
 
-/// <summary>Save keeps the random state: with shuffle and dropout on, Load + Fit continues bit for bit.</summary>
+/// <summary>Save keeps the random state: with shuffle and dropout (recurrent dropout too) on, Load + Fit continues bit for bit.</summary>
 public sealed class ExactResumeTests
 {
-    [Fact]
-    public void LoadThenFitEqualsAnUninterruptedRunWithShuffleAndDropout()
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(0.25f)]
+    public void LoadThenFitEqualsAnUninterruptedRunWithShuffleAndDropout(float recurrentDropout)
     {
         using var temp = new TempDirectory();
         using var device = ComputeDevice.Create(DeviceKind.Cpu);
@@ -19,9 +21,9 @@ public sealed class ExactResumeTests
         Sequential NewModel()
         {
             var model = new Sequential(device: device, seed: 11);
-            model.Add(new Lstm(8, inputShape: (6, 3), dropout: 0.3f, returnSequences: true));
+            model.Add(new Lstm(8, inputShape: (6, 3), dropout: 0.3f, recurrentDropout: recurrentDropout, returnSequences: true));
             model.Add(new Dropout(0.4f));
-            model.Add(new Lstm(4));
+            model.Add(new Lstm(4, recurrentDropout: recurrentDropout));
             model.Add(new Dense(1, activation: "sigmoid"));
             model.Compile("adam", "binary_crossentropy");
             return model;

@@ -46,6 +46,19 @@ public abstract class DropoutOpTests(DeviceFixture fixture)
             Assert.Equal(y[i] == 0f ? 0.0 : 1 / 0.7, grad[i], 1e-5);
         tape.Reset();
     }
+
+    [SkippableFact]
+    public void MaskAloneDropsAtTheRateScalesTheRestAndDependsOnlyOnTheSeed()
+    {
+        var device = fixture.Device;
+        using var tape = new Tape(device);
+        var mask = DropoutOp.Mask(tape, [32, 4 * 40], 0.25f, seed: 7).ToArray();
+        Assert.All(mask, m => Assert.True(m == 0f || Math.Abs(m - 1 / 0.75f) < 1e-6, $"mask value {m}"));
+        Assert.InRange(mask.Count(m => m == 0f) / (double)mask.Length, 0.21, 0.29);
+        Assert.Equal(mask, DropoutOp.Mask(tape, [32, 4 * 40], 0.25f, seed: 7).ToArray());
+        Assert.NotEqual(mask, DropoutOp.Mask(tape, [32, 4 * 40], 0.25f, seed: 8).ToArray());
+        tape.Reset();
+    }
 }
 
 [Collection(Accelerators.Cpu), Trait(Accelerators.Trait, Accelerators.Cpu)]

@@ -26,13 +26,12 @@ public sealed class TopKMetricTests
             : Enumerable.Range(0, 12).Select(i => labels[i / 4] == i % 4 ? 1f : 0f).ToArray();
         using var tp = Tensor.FromArray(device, pred, [3, 4], "pred");
         using var tt = Tensor.FromArray(device, target, code == MetricCode.SparseTopKCategoricalAccuracy ? [3] : [3, 4], "target");
-        using var sum = Tensor.Zeros(device, [1], "sum");
+        using var sums = Tensor.Zeros(device, [2], "sums"); // weighted hits | weight
         Tensor? scratch = null;
         try
         {
-            int counted = MetricOp.AddSum(device, code, threshold: 2f, tp, tt, ref scratch, sum.View);
-            Assert.Equal(3, counted);
-            Assert.Equal(2f, sum.ToArray()[0]);
+            MetricOp.AddMean(device, code, threshold: 2f, tp, tt, sampleWeight: null, ref scratch, sums.View);
+            Assert.Equal([2f, 3f], sums.ToArray());
         }
         finally
         {

@@ -2,14 +2,19 @@ using GpuLstm.Kernels;
 
 namespace GpuLstm.Tests.Reference;
 
-/// <summary>Plain double-precision LSTM, gate order i, f, g, o, time-major [T, B, *].</summary>
+/// <summary>
+/// Plain double-precision LSTM, gate order i, f, g, o, time-major [T, B, *]. Optional per-gate dropout
+/// masks as Keras 3's cell uses them with recurrent_dropout: gate k reads x_t * inputMask[b, k] and
+/// h_{t-1} * recurrentMask[b, k], the same masks at every step; h itself stays undropped.
+/// </summary>
 public static class RefLstm
 {
     public sealed record Result(double[] Sequence, double[] FinalH, double[] FinalC);
 
     public static Result Forward(int steps, int batch, int inputs, int hidden,
         double[] x, double[] w, double[] u, double[] b, double[] h0, double[] c0,
-        int cellAct = ActivationCode.Tanh, int recAct = ActivationCode.Sigmoid, double[]? mask = null)
+        int cellAct = ActivationCode.Tanh, int recAct = ActivationCode.Sigmoid, double[]? mask = null,
+        double[]? recurrentMask = null, double[]? inputMask = null) // [B, 4H], [B, 4I]
     {
         var h = (double[])h0.Clone();
         var c = (double[])c0.Clone();
@@ -27,11 +32,13 @@ public static class RefLstm
                 }
                 for (int g = 0; g < 4 * hidden; g++)
                 {
+                    int gate = g / hidden;
                     double s = b[g];
                     for (int i = 0; i < inputs; i++)
-                        s += x[(t * batch + bi) * inputs + i] * w[i * 4 * hidden + g];
+                        s += x[(t * batch + bi) * inputs + i] * (inputMask?[(bi * 4 + gate) * inputs + i] ?? 1)
+                            * w[i * 4 * hidden + g];
                     for (int k = 0; k < hidden; k++)
-                        s += h[bi * hidden + k] * u[k * 4 * hidden + g];
+                        s += h[bi * hidden + k] * (recurrentMask?[(bi * 4 + gate) * hidden + k] ?? 1) * u[k * 4 * hidden + g];
                     pre[g] = s;
                 }
                 for (int j = 0; j < hidden; j++)
