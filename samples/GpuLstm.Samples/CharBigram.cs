@@ -42,12 +42,5 @@ internal sealed class CharBigram
         return -Math.Log((_counts[previous, next] + 1) / (total + _vocabulary));
     }
 
-    private static int ArgMax(int[] values)
-    {
-        int best = 0;
-        for (int k = 1; k < values.Length; k++)
-            if (values[k] > values[best])
-                best = k;
-        return best;
-    }
+    private static int ArgMax(int[] values) => Array.IndexOf(values, values.Max());
 }

@@ -58,7 +58,8 @@ public sealed class CharsExample : IExample
         for (int i = 0; i < n; i++)
         {
             int next = ids[testStarts[i] + MaxLen], previous = ids[testStarts[i] + MaxLen - 1];
-            right += ArgMax(probabilities.AsSpan(i * chars.Length, chars.Length)) == next ? 1 : 0;
+            var row = probabilities[(i * chars.Length)..((i + 1) * chars.Length)]; // [V]
+            right += Array.IndexOf(row, row.Max()) == next ? 1 : 0;
             rightUnigram += bigram.MostFrequent == next ? 1 : 0;
             rightBigram += bigram.Next(previous) == next ? 1 : 0;
             bigramLoss += bigram.Loss(previous, next);
@@ -119,15 +120,6 @@ public sealed class CharsExample : IExample
             if ((u -= weights[k]) <= 0)
                 return k;
         return weights.Length - 1;
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> v)
-    {
-        int best = 0;
-        for (int k = 1; k < v.Length; k++)
-            if (v[k] > v[best])
-                best = k;
-        return best;
     }
 
     /// <summary>Prints a short sample after every epoch, as the Keras example's callback does.</summary>

@@ -214,28 +214,17 @@ def sorted_state_dict(model):
     return dict(sorted(model.state_dict().items()))
 
 
-def make_named_heads():
-    torch.manual_seed(3456)
-    model = NamedHeads().eval()
-    ids = torch.randint(0, 11, (3, 5))
-    with torch.no_grad():
-        y = model(ids)
-    write_safetensors(os.path.join(HERE, "pytorch_named_heads.safetensors"), sorted_state_dict(model),
-                      meta("state_dict of NamedHeads (Embedding(11, 6), LSTM(6, 8, num_layers=2), proj then head Linear(8, 8)), sorted"))
-    write_safetensors(os.path.join(HERE, "pytorch_named_heads_io.safetensors"), {"x": ids.to(torch.float32), "y": y},
-                      meta("token ids and output of pytorch_named_heads"))
-
-
-def make_tagger():
-    torch.manual_seed(7890)
-    model = Tagger().eval()
-    x = torch.randn(2, 5, 4)
+def write_import_fixture(name, seed, model_class, make_input, description):
+    """pytorch_{name}.safetensors (the sorted state_dict) and pytorch_{name}_io.safetensors (x as floats, y)."""
+    torch.manual_seed(seed)
+    model = model_class().eval()
+    x = make_input()
     with torch.no_grad():
         y = model(x)
-    write_safetensors(os.path.join(HERE, "pytorch_tagger.safetensors"), sorted_state_dict(model),
-                      meta("state_dict of Tagger (bidirectional LSTM(4, 6), ModuleList[Linear(12, 12), LSTM(12, 12), Linear(12, 12)]), sorted"))
-    write_safetensors(os.path.join(HERE, "pytorch_tagger_io.safetensors"), {"x": x, "y": y},
-                      meta("input and output of pytorch_tagger"))
+    write_safetensors(os.path.join(HERE, f"pytorch_{name}.safetensors"), sorted_state_dict(model),
+                      meta(f"state_dict of {description}, sorted by name"))
+    write_safetensors(os.path.join(HERE, f"pytorch_{name}_io.safetensors"), {"x": x.to(torch.float32), "y": y},
+                      meta(f"input and output of pytorch_{name}"))
 
 
 class GruDense(nn.Module):
@@ -251,23 +240,14 @@ class GruDense(nn.Module):
         return self.out(seq[:, -1, :])
 
 
-def make_gru_import():
-    torch.manual_seed(2468)
-    model = GruDense().eval()
-    x = torch.randn(3, 6, 4)
-    with torch.no_grad():
-        y = model(x)
-    write_safetensors(os.path.join(HERE, "pytorch_gru_import.safetensors"), sorted_state_dict(model),
-                      meta("state_dict of GruDense (nn.GRU(4, 5, num_layers=2, batch_first=True) + nn.Linear(5, 3)), sorted"))
-    write_safetensors(os.path.join(HERE, "pytorch_gru_import_io.safetensors"), {"x": x, "y": y},
-                      meta("input and output of pytorch_gru_import"))
-
-
 def make_import_by_name():
     torch.set_default_dtype(torch.float32)
-    make_named_heads()
-    make_tagger()
-    make_gru_import()
+    write_import_fixture("named_heads", 3456, NamedHeads, lambda: torch.randint(0, 11, (3, 5)),
+                         "NamedHeads (Embedding(11, 6), LSTM(6, 8, num_layers=2), proj then head Linear(8, 8))")
+    write_import_fixture("tagger", 7890, Tagger, lambda: torch.randn(2, 5, 4),
+                         "Tagger (bidirectional LSTM(4, 6), ModuleList[Linear(12, 12), LSTM(12, 12), Linear(12, 12)])")
+    write_import_fixture("gru_import", 2468, GruDense, lambda: torch.randn(3, 6, 4),
+                         "GruDense (nn.GRU(4, 5, num_layers=2, batch_first=True) + nn.Linear(5, 3))")
 
 
 if __name__ == "__main__":
