@@ -33,7 +33,7 @@ public sealed class CliUsageTests
     }
 
     [Theory]
-    [InlineData("example", "nope", "text, forecast, classify, digits, g2p")]
+    [InlineData("example", "nope", "text, chars, forecast, classify, digits, g2p")]
     [InlineData("data", "fetch", "mnist, spam, moby-dick, cmudict, all")]
     public void UnknownNameListsTheValidOnes(string command, string verbOrName, string listed)
     {
