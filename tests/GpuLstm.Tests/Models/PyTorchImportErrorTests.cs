@@ -111,7 +111,7 @@ public sealed class PyTorchImportErrorTests : IDisposable
     {
         using var model = PyTorchImportByNameTests.Tagger(_device, bidirectional: false);
         var e = Fails<InvalidDataException>(model, m => m.LoadPyTorchStateDict(Fixture("pytorch_tagger.safetensors")));
-        Assert.Contains("'rnn' (nn.LSTM layer 0, bidirectional", e.Message);
+        Assert.Contains("'rnn' is bidirectional (its _reverse tensors), 'lstm' (LSTM) reads one direction", e.Message);
         Assert.Contains("wrap it in Bidirectional", e.Message);
     }
 

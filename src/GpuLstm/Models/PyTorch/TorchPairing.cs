@@ -75,8 +75,8 @@ internal sealed class TorchPairing
         bool bidirectional = Target.Backward is not null;
         if (Unit.Bidirectional != bidirectional)
             _problems.Add(Unit.Bidirectional
-                ? $"{Unit.Describe()} is bidirectional (its _reverse tensors), {Target.Describe()} reads one direction: wrap it in Bidirectional"
-                : $"{Unit.Describe()} reads one direction, {Target.Describe()} is bidirectional");
+                ? $"'{Unit.Label}' is bidirectional (its _reverse tensors), {Target.Describe()} reads one direction: wrap it in Bidirectional"
+                : $"'{Unit.Label}' reads one direction, {Target.Describe()} is bidirectional");
         if (!bidirectional && Target.Forward!.GoBackwards)
             _problems.Add($"{Target.Describe()} has goBackwards, which {Unit.Cell!.TorchClassName} has no setting for");
         AddDirection(parameters, Target.Forward!, "");
