@@ -151,8 +151,9 @@ public sealed partial class Sequential
             bool first = true;
             foreach (var layer in root.GetProperty("layers").EnumerateArray())
             {
-                model.Add(LayerFactory.Create(layer.GetProperty("class").GetString()!, layer.GetProperty("name").GetString()!,
-                    layer.GetProperty("config"), first && layer.GetProperty("class").GetString() is "LSTM" or "Dense" or "Embedding" or "Bidirectional" ? inputShape : null));
+                string className = layer.GetProperty("class").GetString()!;
+                model.Add(LayerFactory.Create(className, layer.GetProperty("name").GetString()!, layer.GetProperty("config"),
+                    LayerFactory.InputShapeFor(className, first, inputShape)));
                 first = false;
             }
             model.Build(inputShape);
