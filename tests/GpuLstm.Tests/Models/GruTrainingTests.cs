@@ -9,26 +9,13 @@ namespace GpuLstm.Tests.Models;
 /// <summary>GRU and SimpleRNN models learn a task that needs memory, on every accelerator.</summary>
 public abstract class GruTrainingTests(DeviceFixture fixture)
 {
-    /// <summary>Label: is the first step's first feature positive? The network must carry it over 8 steps of noise.</summary>
-    private static (HostArray X, HostArray Y) MemoryTask(int samples, int seed)
-    {
-        var rng = new Random(seed);
-        var x = new float[samples * 8 * 3];
-        var y = new float[samples];
-        for (int i = 0; i < x.Length; i++)
-            x[i] = (float)(rng.NextDouble() * 2 - 1);
-        for (int s = 0; s < samples; s++)
-            y[s] = x[s * 24] > 0 ? 1f : 0f;
-        return (new HostArray(x, samples, 8, 3), new HostArray(y, samples, 1));
-    }
-
     [SkippableTheory]
     [InlineData("gru")]
     [InlineData("gru_reset_before")]
     [InlineData("simple_rnn")]
     public void LossFallsOnAMemoryTask(string kind)
     {
-        var (x, y) = MemoryTask(256, 1);
+        var (x, y) = MemoryTask.Create(256, 1);
         using var model = new Sequential(device: fixture.Device, seed: 3);
         model.Add(kind switch
         {
