@@ -58,22 +58,24 @@ public static class GruSequenceOp
             var recT = Step(recurrent.View, t, batch, h3);                        // [B, 3H]
             var hPrev = Step(h.View, t, batch, hidden);                           // [B, H]
             var hNext = h.View.SubView((t + 1) * bh, bh);
-            var resetT = resetHidden.View.SubView(resetAfter ? 0 : t * bh, bh);   // [B, H] r h_{t-1}
+            var resetT = resetHidden.View.SubView(resetAfter ? 0 : t * bh, bh);   // [B, H] r h_{t-1} (unused with reset_after)
             var maskT = MaskRow(mask, gates, t, batch);
+            void Pointwise(int stages)
+            {
+                args.Stages = stages;
+                device.Kernels.GruForward(threads, threads, args, gatesT, recT.View, (bias ?? gates).View, maskT, hPrev.View, resetT, hNext);
+            }
             if (resetAfter)
             {
                 Gemm.Run(device, name, hPrev, u, recT);                           // h U, all three blocks
-                args.Stages = GruStage.Both;
-                device.Kernels.GruForward(threads, threads, args, gatesT, recT.View, (bias ?? gates).View, maskT, hPrev.View, resetT, hNext);
+                Pointwise(GruStage.Both);
                 continue;
             }
             Gemm.Run(device, name, hPrev, Columns(u, 0, 2 * hidden), Columns(recT, 0, 2 * hidden)); // h U_zr
-            args.Stages = GruStage.Gates;
-            device.Kernels.GruForward(threads, threads, args, gatesT, recT.View, (bias ?? gates).View, maskT, hPrev.View, resetT, hNext);
+            Pointwise(GruStage.Gates);
             Gemm.Run(device, name, new MatrixView(resetT, batch, hidden, hidden, 1), Columns(u, 2 * hidden, hidden),
                 Columns(recT, 2 * hidden, hidden));                               // (r h) U_h
-            args.Stages = GruStage.Candidate;
-            device.Kernels.GruForward(threads, threads, args, gatesT, recT.View, (bias ?? gates).View, maskT, hPrev.View, resetT, hNext);
+            Pointwise(GruStage.Candidate);
         }
 
         var outputs = Outputs(tape, h, s, name, NeedsGrad(x, kernel, recurrentKernel, bias, h0));
@@ -118,20 +120,22 @@ public static class GruSequenceOp
             var hPrev = h.View.SubView(t * bh, bh);
             var dhOut = args.HasOutputGrad != 0 ? sequence.Grad!.View.SubView(t * bh, bh) : dh;
             var maskT = MaskRow(mask, gates, t, batch);
+            void Pointwise(int stages)
+            {
+                args.Stages = stages;
+                device.Kernels.GruBackward(threads, threads, args, gatesT, recT, maskT, hPrev, dhOut, dh, dResetHidden, dInputT.View, dRecT.View);
+            }
             if (resetAfter)
             {
-                args.Stages = GruStage.Both;
-                device.Kernels.GruBackward(threads, threads, args, gatesT, recT, maskT, hPrev, dhOut, dh, dResetHidden, dInputT.View, dRecT.View);
+                Pointwise(GruStage.Both);
                 if (t > 0 || needH0)                                               // dh_{t-1} += dRec U^T
                     Gemm.Run(device, op, dRecT, u.T, dhMatrix, 1f, 1f);
                 continue;
             }
-            args.Stages = GruStage.Candidate;
-            device.Kernels.GruBackward(threads, threads, args, gatesT, recT, maskT, hPrev, dhOut, dh, dResetHidden, dInputT.View, dRecT.View);
+            Pointwise(GruStage.Candidate);
             Gemm.Run(device, op, Columns(dInputT, 2 * hidden, hidden), Columns(u, 2 * hidden, hidden).T,
                 new MatrixView(dResetHidden, batch, hidden, hidden, 1));           // d(r h) = dPre_h U_h^T
-            args.Stages = GruStage.Gates;
-            device.Kernels.GruBackward(threads, threads, args, gatesT, recT, maskT, hPrev, dhOut, dh, dResetHidden, dInputT.View, dRecT.View);
+            Pointwise(GruStage.Gates);
             if (t > 0 || needH0)                                                   // dh_{t-1} += dPre_zr U_zr^T
                 Gemm.Run(device, op, Columns(dInputT, 0, 2 * hidden), Columns(u, 0, 2 * hidden).T, dhMatrix, 1f, 1f);
         }
