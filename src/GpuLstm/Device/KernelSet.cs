@@ -30,6 +30,18 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Actio
     private Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View, View>? _lstmBackward;
     public Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View, View> LstmBackward => Auto(ref _lstmBackward, LstmKernels.LstmPointwiseBackward);
 
+    private Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View>? _gruForward;
+    public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View> GruForward => Auto(ref _gruForward, GruKernels.GruPointwiseForward);
+
+    private Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View>? _gruBackward;
+    public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View> GruBackward => Auto(ref _gruBackward, GruKernels.GruPointwiseBackward);
+
+    private Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View>? _simpleRnnForward;
+    public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View> SimpleRnnForward => Auto(ref _simpleRnnForward, SimpleRnnKernels.SimpleRnnPointwiseForward);
+
+    private Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View>? _simpleRnnBackward;
+    public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View> SimpleRnnBackward => Auto(ref _simpleRnnBackward, SimpleRnnKernels.SimpleRnnPointwiseBackward);
+
     private Action<KernelConfig, GemmArgs, View, View, View>? _gemmTiled;
     public Action<KernelConfig, GemmArgs, View, View, View> GemmTiled =>
         _gemmTiled ??= _accelerator.LoadStreamKernel<GemmArgs, View, View, View>(GemmKernels.GemmTiled);

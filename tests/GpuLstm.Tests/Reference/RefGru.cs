@@ -1,0 +1,71 @@
+using GpuLstm.Kernels;
+
+namespace GpuLstm.Tests.Reference;
+
+/// <summary>
+/// Plain double-precision Keras 3 GRU (GRUCell, implementation 2), gate order z, r, h, time-major
+/// [T, B, *]. Bias: [2, 3H] (input row, recurrent row) with resetAfter, else [3H]; null for none.
+/// </summary>
+public static class RefGru
+{
+    public static RefRecurrentResult Forward(int steps, int batch, int inputs, int hidden,
+        double[] x, double[] w, double[] u, double[]? b, double[] h0, bool resetAfter = true,
+        int act = ActivationCode.Tanh, int recAct = ActivationCode.Sigmoid, double[]? mask = null)
+    {
+        int g3 = 3 * hidden;
+        var h = (double[])h0.Clone();
+        var seq = new double[steps * batch * hidden];
+        var xw = new double[g3];
+        var hu = new double[g3];
+        for (int t = 0; t < steps; t++)
+        {
+            var hNext = new double[batch * hidden];
+            for (int bi = 0; bi < batch; bi++)
+            {
+                if (mask is not null && mask[t * batch + bi] == 0)
+                {
+                    Array.Copy(h, bi * hidden, hNext, bi * hidden, hidden); // padded step: state carried over
+                    continue;
+                }
+                for (int g = 0; g < g3; g++)
+                {
+                    double s = b?[g] ?? 0;
+                    for (int i = 0; i < inputs; i++)
+                        s += x[(t * batch + bi) * inputs + i] * w[i * g3 + g];
+                    xw[g] = s;
+                    double rec = resetAfter ? (b?[g3 + g] ?? 0) : 0;
+                    if (resetAfter || g < 2 * hidden) // reset_before's candidate part needs r first
+                        for (int k = 0; k < hidden; k++)
+                            rec += h[bi * hidden + k] * u[k * g3 + g];
+                    hu[g] = rec;
+                }
+                var z = new double[hidden];
+                var reset = new double[hidden];
+                for (int j = 0; j < hidden; j++)
+                {
+                    z[j] = RefActivation.Apply(recAct, xw[j] + hu[j]);
+                    reset[j] = RefActivation.Apply(recAct, xw[hidden + j] + hu[hidden + j]);
+                }
+                for (int j = 0; j < hidden; j++)
+                {
+                    double recurrentH;
+                    if (resetAfter)
+                    {
+                        recurrentH = reset[j] * hu[2 * hidden + j];
+                    }
+                    else
+                    {
+                        recurrentH = 0;
+                        for (int k = 0; k < hidden; k++)
+                            recurrentH += reset[k] * h[bi * hidden + k] * u[k * g3 + 2 * hidden + j];
+                    }
+                    double candidate = RefActivation.Apply(act, xw[2 * hidden + j] + recurrentH);
+                    hNext[bi * hidden + j] = z[j] * h[bi * hidden + j] + (1 - z[j]) * candidate;
+                }
+            }
+            h = hNext;
+            Array.Copy(h, 0, seq, t * batch * hidden, h.Length);
+        }
+        return new RefRecurrentResult(seq, h);
+    }
+}
