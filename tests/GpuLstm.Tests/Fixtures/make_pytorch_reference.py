@@ -46,6 +46,10 @@ Files:
                                      y_sequence [3, 6, 5], h_n [1, 3, 5], loss [1],
                                      grad.<param>, adam.<param> (the weights after one
                                      Adam step, lr 0.01, Keras epsilon 1e-7 as above)
+  pytorch_softmax_masked.safetensors Embedding(6, 4) + LSTM(4, 5) + Linear(5, 3) per step,
+                                     softmax + cross-entropy over the real steps only (ignore_index
+                                     on the right padding, token 0): weights, tokens [3, 5],
+                                     labels [3, 5], probs [3, 5, 3], loss [1], grad.<param>
 """
 
 import json
@@ -206,6 +210,44 @@ def make_gru_adam():
     print(f"    loss = {loss.item():.9f}")
 
 
+class EmbeddingLstmSoftmax(nn.Module):
+    """Token ids -> Embedding -> LSTM (every step) -> Linear logits per step."""
+
+    def __init__(self, vocab, dim, hidden, classes):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, dim)
+        self.lstm = nn.LSTM(dim, hidden, batch_first=True)
+        self.dense = nn.Linear(hidden, classes)
+
+    def forward(self, tokens):
+        seq, _ = self.lstm(self.embedding(tokens))
+        return self.dense(seq)
+
+
+def make_softmax_masked():
+    # Right padding: a forward LSTM's outputs at real steps do not depend on the padding after them, so
+    # PyTorch's cross-entropy with ignore_index equals Keras's masked mean (mask_zero on the embedding).
+    torch.manual_seed(7890)
+    model = EmbeddingLstmSoftmax(6, 4, 5, 3)
+    tokens = torch.tensor([[3, 1, 4, 0, 0], [2, 5, 1, 2, 3], [1, 0, 0, 0, 0]])
+    labels = torch.tensor([[0, 2, 1, 0, 0], [1, 1, 0, 2, 2], [2, 0, 0, 0, 0]])
+    logits = model(tokens)
+    loss = nn.CrossEntropyLoss(ignore_index=-100)(logits.reshape(-1, 3), labels.masked_fill(tokens == 0, -100).reshape(-1))
+    tensors = {name: t.detach().clone() for name, t in model.state_dict().items()}
+    tensors["tokens"] = tokens.float()
+    tensors["labels"] = labels.float()
+    tensors["probs"] = torch.softmax(logits, -1).detach()
+    tensors["loss"] = loss.detach().reshape(1)
+    model.zero_grad()
+    loss.backward()
+    for name, p in model.named_parameters():
+        tensors["grad." + name] = p.grad.detach().clone()
+    write_safetensors(os.path.join(HERE, "pytorch_softmax_masked.safetensors"), tensors,
+                      meta("nn.Embedding(6, 4) + nn.LSTM(4, 5) + nn.Linear(5, 3) per step; softmax cross-entropy "
+                           "over real steps (token 0 = right padding, ignore_index)"))
+    print(f"    loss = {loss.item():.9f}")
+
+
 def main():
     torch.set_default_dtype(torch.float32)
     print(f"torch {torch.__version__}; writing fixtures to {HERE}")
@@ -213,6 +255,7 @@ def main():
     make_bilstm()
     make_lstm_grads()
     make_gru_adam()
+    make_softmax_masked()
 
 
 if __name__ == "__main__":
