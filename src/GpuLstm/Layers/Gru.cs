@@ -58,7 +58,13 @@ public sealed class Gru : SingleStateRecurrentLayer
         return config;
     }
 
-    private protected override RecurrentSequenceOutputs RunSequence(Tape tape, Tensor x, Tensor? h0, Tensor? mask) =>
-        GruSequenceOp.Forward(tape, x, Weight("kernel"), Weight("recurrent_kernel"), UseBias ? Weight("bias") : null, h0,
-            ResetAfter, CandidateActivation, RecurrentActivation, Name!, mask);
+    private protected override int GateCount => 3;
+
+    private protected override (Tensor Sequence, IReadOnlyList<Tensor> FinalStates) RunSequence(Tape tape, Tensor x,
+        IReadOnlyList<Tensor>? initialStates, Tensor? mask, Tensor? inputDropoutMask, Tensor? recurrentDropoutMask)
+    {
+        var result = GruSequenceOp.Forward(tape, x, Weight("kernel"), Weight("recurrent_kernel"), UseBias ? Weight("bias") : null,
+            initialStates?[0], ResetAfter, CandidateActivation, RecurrentActivation, Name!, mask, recurrentDropoutMask, inputDropoutMask);
+        return (result.Sequence, [result.FinalHidden]);
+    }
 }

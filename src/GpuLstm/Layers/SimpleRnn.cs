@@ -45,7 +45,13 @@ public sealed class SimpleRnn : SingleStateRecurrentLayer
         return config;
     }
 
-    private protected override RecurrentSequenceOutputs RunSequence(Tape tape, Tensor x, Tensor? h0, Tensor? mask) =>
-        SimpleRnnSequenceOp.Forward(tape, x, Weight("kernel"), Weight("recurrent_kernel"), UseBias ? Weight("bias") : null, h0,
-            Activation, Name!, mask);
+    private protected override int GateCount => 1;
+
+    private protected override (Tensor Sequence, IReadOnlyList<Tensor> FinalStates) RunSequence(Tape tape, Tensor x,
+        IReadOnlyList<Tensor>? initialStates, Tensor? mask, Tensor? inputDropoutMask, Tensor? recurrentDropoutMask)
+    {
+        var result = SimpleRnnSequenceOp.Forward(tape, x, Weight("kernel"), Weight("recurrent_kernel"), UseBias ? Weight("bias") : null,
+            initialStates?[0], Activation, Name!, mask, recurrentDropoutMask);
+        return (result.Sequence, [result.FinalHidden]);
+    }
 }
