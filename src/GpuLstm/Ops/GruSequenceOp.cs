@@ -117,7 +117,7 @@ public static class GruSequenceOp
         var dh = workspace.View.SubView(gatesLen + recLen, bh);
         var dResetHidden = workspace.View.SubView(gatesLen + recLen + bh, bh);
         var dhMatrix = new MatrixView(dh, batch, hidden, hidden, 1);
-        var dhDroppedView = workspace.View.SubView(gatesLen + recLen + 2 * bh, droppedLen);
+        var dhDroppedView = droppedLen == 0 ? dh : workspace.View.SubView(gatesLen + recLen + 2 * bh, droppedLen); // never read without dropout
         MatrixView? dhDropped = dropout.H is null ? null : new MatrixView(dhDroppedView, batch, h3, h3, 1); // [B, 3H]
         StartGrad(device, finalH, dh);
         if (dhDropped is not null) // the last step has no later step whose GEMMs would write it

@@ -82,7 +82,7 @@ public static class SimpleRnnSequenceOp
         var workspace = tape.NewTensor([(int)(preLen + bh + droppedLen)], name + ".backward_workspace");
         var dPre = workspace.View.SubView(0, preLen);
         var dh = workspace.View.SubView(preLen, bh);
-        var dhDroppedView = workspace.View.SubView(preLen + bh, droppedLen);
+        var dhDroppedView = droppedLen == 0 ? dh : workspace.View.SubView(preLen + bh, droppedLen); // never read without dropout
         MatrixView? dhDropped = dropout.H is null ? null : new MatrixView(dhDroppedView, batch, hidden, hidden, 1); // [B, H]
         StartGrad(device, finalH, dh);
         if (dhDropped is not null) // the last step has no later step whose GEMM would write it
