@@ -7,7 +7,8 @@ namespace GpuLstm.Layers;
 /// <summary>
 /// Keras 3 GRU over [batch, time, features]: gates z, r, h; glorot_uniform kernel, orthogonal
 /// recurrent kernel, zero bias ([2, 3*units] with resetAfter: input and recurrent rows, as cuDNN
-/// and PyTorch). Runs as one fused sequence op on the tape.
+/// and PyTorch). Runs as one fused sequence op on the tape; dropout as <see cref="RecurrentLayer"/>
+/// describes (recurrentDropout: masks z, r, h; reset_before's r multiplies the dropped h_{t-1}).
 /// </summary>
 public sealed class Gru : SingleStateRecurrentLayer
 {

@@ -51,7 +51,7 @@ public abstract class RecurrentLayer : Layer
     /// <summary>Fraction of input features dropped while training, one mask per sample for all time steps (Keras).</summary>
     public float Dropout { get; }
 
-    /// <summary>Fraction of the recurrent state dropped while training, one mask per sample for all time steps (Keras).</summary>
+    /// <summary>Fraction of the recurrent state h_{t-1} dropped while training, one mask per gate and sample for all time steps (Keras 3).</summary>
     public float RecurrentDropout { get; }
 
     /// <summary>How many state tensors the cell carries: 2 for LSTM (h, c), 1 for GRU and SimpleRNN (h).</summary>

@@ -6,7 +6,8 @@ namespace GpuLstm.Layers;
 
 /// <summary>
 /// Keras SimpleRNN over [batch, time, features]: h_t = a(x W + h_{t-1} U + b), glorot_uniform kernel,
-/// orthogonal recurrent kernel, zero bias. Runs as one fused sequence op on the tape.
+/// orthogonal recurrent kernel, zero bias. Runs as one fused sequence op on the tape; recurrentDropout
+/// is one mask on h_{t-1}, dropout one on x_t (Keras).
 /// </summary>
 public sealed class SimpleRnn : SingleStateRecurrentLayer
 {

@@ -145,7 +145,7 @@ public static class GruSequenceOp
             if (resetAfter)
             {
                 Pointwise(GruStage.Both);
-                if (t > 0 || needH0)                                               // dh_{t-1} += dRec U^T
+                if (t > 0 || needH0)                                               // dh_{t-1} += dRec U^T (dropout: per gate into dhDropped)
                     RecurrentGemmBackward(device, op, dRecT, u, dhMatrix, dhDropped, 0, 3);
                 continue;
             }
@@ -153,7 +153,7 @@ public static class GruSequenceOp
             Gemm.Run(device, op, Columns(dInputT, 2 * hidden, hidden), Columns(u, 2 * hidden, hidden).T,
                 new MatrixView(dResetHidden, batch, hidden, hidden, 1));           // d(r h) = dPre_h U_h^T
             Pointwise(GruStage.Gates);
-            if (t > 0 || needH0)                                                   // dh_{t-1} += dPre_zr U_zr^T
+            if (t > 0 || needH0)                                                   // dh_{t-1} += dPre_zr U_zr^T (dropout: per gate)
                 RecurrentGemmBackward(device, op, dInputT, u, dhMatrix, dhDropped, 0, 2);
         }
 
