@@ -25,10 +25,20 @@ public abstract class GruSequenceDropoutTests(DeviceFixture fixture)
     [InlineData(false, false, true, true)]
     [InlineData(false, true, true, true)]
     [InlineData(false, true, true, false)]
-    public void PerGateMasksMatchReference(bool resetAfter, bool timeMask, bool inputDropout, bool initialState)
+    public void PerGateMasksMatchReference(bool resetAfter, bool timeMask, bool inputDropout, bool initialState) =>
+        Check(6, 3, 4, 5, resetAfter, timeMask, inputDropout, initialState, samples: 0);
+
+    [SkippableTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void LargerSizesMatchReference(bool resetAfter) => // sizes that match no GEMM tile, sampled FD
+        Check(7, 5, 19, 33, resetAfter, timeMask: true, inputDropout: true, initialState: true, samples: 300);
+
+    private void Check(int steps, int batch, int inputs, int hidden, bool resetAfter, bool timeMask, bool inputDropout,
+        bool initialState, int samples)
     {
         var device = fixture.Device;
-        int steps = 6, batch = 3, inputs = 4, hidden = 5, g3 = 3 * hidden;
+        int g3 = 3 * hidden;
         int[] biasShape = resetAfter ? [2, g3] : [g3];
         var all = new SequenceOpInput[]
         {
@@ -60,7 +70,7 @@ public abstract class GruSequenceDropoutTests(DeviceFixture fixture)
         SequenceOpCheck.AgainstReference(device, what, all, 48,
             (tape, t) => GruSequenceOp.Forward(tape, t[0], t[1], t[2], t[3], initialState ? t[4] : null, resetAfter,
                 mask: timeMask ? tm : null, recurrentDropoutMask: trm, inputDropoutMask: tim),
-            d => Ref(d));
+            d => Ref(d), samples);
     }
 
     [SkippableFact]
