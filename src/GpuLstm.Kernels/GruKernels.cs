@@ -14,7 +14,9 @@ public static class GruKernels
     /// <summary>
     /// z = ra(x_z + h_z + b_z), r = ra(x_r + h_r + b_r); reset_after: h~ = a(x_h + b_ih + r (h U_h + b_rh)),
     /// reset_before: h~ = a(x_h + b_h + (r h) U_h); h_t = z h_{t-1} + (1 - z) h~. gates is overwritten
-    /// with z, r, h~ for backward; a masked row copies h_{t-1}.
+    /// with z, r, h~ for backward; a masked row copies h_{t-1}. With recurrent dropout (Keras
+    /// implementation 1) the GEMMs read h_{t-1} dropped per gate, reset_before's r multiplies h_{t-1} * mask_h,
+    /// and h_t dropped by each gate's mask goes to hDroppedNext for the next step; the z blend uses h undropped.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GruPointwiseForward(Index1D index, int launched, RecurrentStepArgs args,
@@ -24,7 +26,9 @@ public static class GruKernels
         ArrayView<float> mask,        // [B], read only when HasMask
         ArrayView<float> hPrev,       // [B, H]
         ArrayView<float> resetHidden, // [B, H] out: r h_{t-1} (reset_before, gates stage)
-        ArrayView<float> hNext)       // [B, H]
+        ArrayView<float> hNext,       // [B, H]
+        ArrayView<float> recurrentMask, // [B, 3H] per-gate recurrent dropout mask, read only when HasRecurrentDropout
+        ArrayView<float> hDroppedNext)  // [B, 3H] h_t * recurrentMask, written only when HasRecurrentDropout
     {
         int hidden = args.Hidden;
         int total = args.Batch * hidden;
@@ -43,13 +47,15 @@ public static class GruKernels
                 }
                 // A masked row still writes its (zero) GEMM input: the weight-grad GEMM reads every row.
                 if (args.ResetAfter == 0)
-                    resetHidden[e] = masked ? 0f : gates[r] * hPrev[e];
+                    resetHidden[e] = masked ? 0f : gates[r] * DroppedH(args, hPrev[e], recurrentMask, c);
             }
             if ((args.Stages & GruStage.Candidate) != 0)
             {
                 if (masked)
                 {
                     hNext[e] = hPrev[e];
+                    if (args.HasRecurrentDropout != 0)
+                        DropPerGate(hPrev[e], z, hidden, recurrentMask, hDroppedNext);
                     continue;
                 }
                 float pre = gates[c] + (args.HasBias != 0 ? bias[2 * hidden + j] : 0f);
@@ -66,7 +72,10 @@ public static class GruKernels
                 float candidate = Act.Apply(args.Activation, pre);
                 float update = gates[z];
                 gates[c] = candidate;
-                hNext[e] = update * hPrev[e] + (1f - update) * candidate;
+                float h = update * hPrev[e] + (1f - update) * candidate;
+                hNext[e] = h;
+                if (args.HasRecurrentDropout != 0)
+                    DropPerGate(h, z, hidden, recurrentMask, hDroppedNext);
             }
         }
     }
@@ -75,7 +84,9 @@ public static class GruKernels
     /// Backward of <see cref="GruPointwiseForward"/>. The candidate stage adds the output grad to dh,
     /// writes the grads of the z and h pre-activations and leaves dh's direct part z dh in
     /// dhRecurrent (a masked row: all of dh) for the recurrent GEMM to add to. The gates stage
-    /// writes r's grad; reset_before also adds d(r h) r to dh.
+    /// writes r's grad; reset_before also adds d(r h) r to dh. With recurrent dropout the GEMMs write
+    /// the grads of h_{t-1} dropped per gate into dhDropped (reset_before's h block: the gates stage,
+    /// d(r h) r); the candidate stage of step t-1 adds sum_k dhDropped_k * mask_k to its dh.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GruPointwiseBackward(Index1D index, int launched, RecurrentStepArgs args,
@@ -87,7 +98,9 @@ public static class GruKernels
         ArrayView<float> dhRecurrent,  // [B, H] in: grad from step t+1, out: dh_{t-1} without the GEMM's part
         ArrayView<float> dResetHidden, // [B, H] reset_before, gates stage: d(r h_{t-1}) from the GEMM
         ArrayView<float> dInput,       // [B, 3H] out: grads of the input-side pre-activations
-        ArrayView<float> dRecurrent)   // [B, 3H] out (reset_after only): grads of the recurrent side h U + b_r
+        ArrayView<float> dRecurrent,   // [B, 3H] out (reset_after only): grads of the recurrent side h U + b_r
+        ArrayView<float> recurrentMask, // [B, 3H] per-gate recurrent dropout mask, read only when HasRecurrentDropout
+        ArrayView<float> dhDropped)    // [B, 3H] grads of h * recurrentMask per gate; candidate stage reads step t+1's, reset_before's gates stage writes its h block
     {
         int hidden = args.Hidden;
         int total = args.Batch * hidden;
@@ -101,6 +114,8 @@ public static class GruKernels
             if ((args.Stages & GruStage.Candidate) != 0)
             {
                 float dh = dhRecurrent[e];
+                if (args.HasRecurrentDropout != 0)
+                    dh += dhDropped[z] * recurrentMask[z] + dhDropped[r] * recurrentMask[r] + dhDropped[c] * recurrentMask[c];
                 if (args.HasOutputGrad != 0)
                     dh += dhOutput[e];
                 float dz = 0f, dc = 0f;
@@ -125,7 +140,7 @@ public static class GruKernels
             }
             if ((args.Stages & GruStage.Gates) != 0)
             {
-                float dr = 0f;
+                float dr = 0f, dResetInput = 0f; // dResetInput: d(the h that r multiplies), reset_before
                 if (!masked)
                 {
                     float reset = gates[r];
@@ -137,16 +152,33 @@ public static class GruKernels
                     else
                     {
                         float dResetH = dResetHidden[e];
-                        dReset = dResetH * hPrev[e];
-                        dhRecurrent[e] += dResetH * reset;
+                        dReset = dResetH * DroppedH(args, hPrev[e], recurrentMask, c);
+                        dResetInput = dResetH * reset;
                     }
                     dr = dReset * Act.DerivFromOutput(args.RecurrentActivation, reset);
                 }
                 dInput[r] = dr;
                 if (resetAfter)
                     dRecurrent[r] = dr;
+                else if (args.HasRecurrentDropout != 0)
+                    dhDropped[c] = dResetInput;
+                else
+                    dhRecurrent[e] += dResetInput;
             }
         }
+    }
+
+    /// <summary>The h_{t-1} that reset_before's r multiplies: dropped by the h gate's mask with recurrent dropout.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float DroppedH(RecurrentStepArgs args, float h, ArrayView<float> recurrentMask, int at) =>
+        args.HasRecurrentDropout != 0 ? h * recurrentMask[at] : h;
+
+    /// <summary>Writes h dropped by each gate's mask at [at + k*hidden], k = z, r, h.</summary>
+    private static void DropPerGate(float h, int at, int hidden, ArrayView<float> mask, ArrayView<float> dropped)
+    {
+        dropped[at] = h * mask[at];
+        dropped[at + hidden] = h * mask[at + hidden];
+        dropped[at + 2 * hidden] = h * mask[at + 2 * hidden];
     }
 
     /// <summary>Bias of gate k (z or r): reset_after adds the input and recurrent rows of the [2, 3H] bias.</summary>

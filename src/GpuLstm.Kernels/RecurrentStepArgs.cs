@@ -4,13 +4,6 @@ namespace GpuLstm.Kernels;
 /// The scalar settings of one GRU or SimpleRNN time step, in one struct (ILGPU kernels take at most
 /// 14 arguments). LSTM has its own <see cref="LstmStepArgs"/>.
 /// </summary>
-/// <remarks>
-/// Recurrent dropout (Keras: one [B, H] mask per sample for all steps, applied to h_{t-1} where it
-/// enters the recurrent GEMM, not where z mixes it into h_t) fits here as a HasRecurrentMask flag
-/// plus one mask view per kernel: the forward kernel then also writes the dropped copy h_t * m that
-/// the next step's GEMM reads (reset_before: r * h_{t-1} * m), and the backward kernel multiplies
-/// the GEMM's share of dh by m.
-/// </remarks>
 public struct RecurrentStepArgs
 {
     public int Batch;
@@ -33,6 +26,14 @@ public struct RecurrentStepArgs
 
     /// <summary>GRU: which parts of the step this launch does, a combination of <see cref="GruStage"/> flags.</summary>
     public int Stages;
+
+    /// <summary>
+    /// Keras recurrent_dropout, one [B, H] mask per gate (GRU 3: z, r, h; SimpleRNN 1), the same for
+    /// every step, on h_{t-1} where it enters the recurrent GEMMs (not where GRU's z mixes it into h_t).
+    /// Forward writes the dropped copies h_t * mask_k that the next step's GEMMs read; backward folds
+    /// the GEMMs' grads of those copies back into dh through the masks.
+    /// </summary>
+    public int HasRecurrentDropout;
 }
 
 /// <summary>

@@ -7,7 +7,8 @@ namespace GpuLstm.Layers;
 /// <summary>
 /// Keras 3 GRU over [batch, time, features]: gates z, r, h; glorot_uniform kernel, orthogonal
 /// recurrent kernel, zero bias ([2, 3*units] with resetAfter: input and recurrent rows, as cuDNN
-/// and PyTorch). Runs as one fused sequence op on the tape.
+/// and PyTorch). Runs as one fused sequence op on the tape; dropout as <see cref="RecurrentLayer"/>
+/// describes (recurrentDropout: masks z, r, h; reset_before's r multiplies the dropped h_{t-1}).
 /// </summary>
 public sealed class Gru : SingleStateRecurrentLayer
 {
@@ -58,7 +59,13 @@ public sealed class Gru : SingleStateRecurrentLayer
         return config;
     }
 
-    private protected override RecurrentSequenceOutputs RunSequence(Tape tape, Tensor x, Tensor? h0, Tensor? mask) =>
-        GruSequenceOp.Forward(tape, x, Weight("kernel"), Weight("recurrent_kernel"), UseBias ? Weight("bias") : null, h0,
-            ResetAfter, CandidateActivation, RecurrentActivation, Name!, mask);
+    private protected override int GateCount => 3;
+
+    private protected override (Tensor Sequence, IReadOnlyList<Tensor> FinalStates) RunSequence(Tape tape, Tensor x,
+        IReadOnlyList<Tensor>? initialStates, Tensor? mask, Tensor? inputDropoutMask, Tensor? recurrentDropoutMask)
+    {
+        var result = GruSequenceOp.Forward(tape, x, Weight("kernel"), Weight("recurrent_kernel"), UseBias ? Weight("bias") : null,
+            initialStates?[0], ResetAfter, CandidateActivation, RecurrentActivation, Name!, mask, recurrentDropoutMask, inputDropoutMask);
+        return (result.Sequence, [result.FinalHidden]);
+    }
 }

@@ -6,7 +6,8 @@ namespace GpuLstm.Layers;
 
 /// <summary>
 /// Keras SimpleRNN over [batch, time, features]: h_t = a(x W + h_{t-1} U + b), glorot_uniform kernel,
-/// orthogonal recurrent kernel, zero bias. Runs as one fused sequence op on the tape.
+/// orthogonal recurrent kernel, zero bias. Runs as one fused sequence op on the tape; recurrentDropout
+/// is one mask on h_{t-1}, dropout one on x_t (Keras).
 /// </summary>
 public sealed class SimpleRnn : SingleStateRecurrentLayer
 {
@@ -45,7 +46,13 @@ public sealed class SimpleRnn : SingleStateRecurrentLayer
         return config;
     }
 
-    private protected override RecurrentSequenceOutputs RunSequence(Tape tape, Tensor x, Tensor? h0, Tensor? mask) =>
-        SimpleRnnSequenceOp.Forward(tape, x, Weight("kernel"), Weight("recurrent_kernel"), UseBias ? Weight("bias") : null, h0,
-            Activation, Name!, mask);
+    private protected override int GateCount => 1;
+
+    private protected override (Tensor Sequence, IReadOnlyList<Tensor> FinalStates) RunSequence(Tape tape, Tensor x,
+        IReadOnlyList<Tensor>? initialStates, Tensor? mask, Tensor? inputDropoutMask, Tensor? recurrentDropoutMask)
+    {
+        var result = SimpleRnnSequenceOp.Forward(tape, x, Weight("kernel"), Weight("recurrent_kernel"), UseBias ? Weight("bias") : null,
+            initialStates?[0], Activation, Name!, mask, recurrentDropoutMask);
+        return (result.Sequence, [result.FinalHidden]);
+    }
 }

@@ -13,6 +13,8 @@ namespace GpuLstm.Ops;
 /// with the pointwise kernel launched once per half. Backward: reverse time, the fused pointwise
 /// backward and the recurrent GEMM(s) per step; weight, bias and input grads as large GEMMs and
 /// column sums after the loop. Time-major; h is [T+1, B, H] with row 0 the initial state.
+/// Keras's recurrent_dropout (implementation 1, one mask per gate z, r, h; input masks too when
+/// dropout is set) splits the GEMMs it touches into one per gate over per-gate dropped copies.
 /// </summary>
 public static class GruSequenceOp
 {
@@ -22,11 +24,14 @@ public static class GruSequenceOp
     /// <param name="bias">[2, 3H] with resetAfter (input bias row 0, recurrent bias row 1), else [3H]; or null</param>
     /// <param name="h0">[B, H] initial state, or null for zeros</param>
     /// <param name="mask">[T, B] time-major, 0 marks padded steps (state carried over), or null</param>
+    /// <param name="recurrentDropoutMask">[B, 3H] per-gate mask (already scaled) on h_{t-1} for every step, or null</param>
+    /// <param name="inputDropoutMask">[B, 3I] per-gate mask (already scaled) on x_t for every step, or null</param>
     public static RecurrentSequenceOutputs Forward(Tape tape, Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias,
         Tensor? h0 = null, bool resetAfter = true, int activation = ActivationCode.Tanh,
-        int recurrentActivation = ActivationCode.Sigmoid, string name = "gru", Tensor? mask = null)
+        int recurrentActivation = ActivationCode.Sigmoid, string name = "gru", Tensor? mask = null,
+        Tensor? recurrentDropoutMask = null, Tensor? inputDropoutMask = null)
     {
-        var s = Check(name, x, kernel, recurrentKernel, 3, h0, mask);
+        var s = Check(name, x, kernel, recurrentKernel, 3, h0, mask, recurrentDropoutMask, inputDropoutMask);
         var (steps, batch, _, hidden) = s;
         int h3 = 3 * hidden;
         if (bias is not null)
@@ -36,6 +41,7 @@ public static class GruSequenceOp
         {
             Batch = batch, Hidden = hidden, Activation = activation, RecurrentActivation = recurrentActivation,
             HasBias = bias is null ? 0 : 1, HasMask = mask is null ? 0 : 1, ResetAfter = resetAfter ? 1 : 0,
+            HasRecurrentDropout = recurrentDropoutMask is null ? 0 : 1,
         };
 
         var device = tape.Device;
@@ -49,7 +55,8 @@ public static class GruSequenceOp
         var resetHidden = resetAfter ? h : tape.Own(workspace.Slice(2 * gatesLen + stateLen, [steps, batch, hidden], name + ".reset_hidden"));
 
         InitialState(device, h0, h, bh);
-        InputProjection(device, name, x, kernel, gates);                          // gates[T*B, 3H] = x W
+        var hDropped = DroppedStates(tape, h, recurrentDropoutMask, name);        // [T+1, B, 3H] or null
+        var xDropped = InputProjection(tape, name, x, kernel, gates, inputDropoutMask); // gates[T*B, 3H] = x W
         var u = MatrixView.Of(recurrentKernel, hidden, h3);
         int threads = device.Threads(bh);
         for (int t = 0; t < steps; t++)
@@ -60,18 +67,21 @@ public static class GruSequenceOp
             var hNext = h.View.SubView((t + 1) * bh, bh);
             var resetT = resetHidden.View.SubView(resetAfter ? 0 : t * bh, bh);   // [B, H] r h_{t-1} (unused with reset_after)
             var maskT = MaskRow(mask, gates, t, batch);
+            MatrixView? hdPrev = hDropped is null ? null : Step(hDropped.View, t, batch, h3); // [B, 3H] h_{t-1} per gate
+            var hdNext = hDropped is null ? gates.View : Step(hDropped.View, t + 1, batch, h3).View;
             void Pointwise(int stages)
             {
                 args.Stages = stages;
-                device.Kernels.GruForward(threads, threads, args, gatesT, recT.View, (bias ?? gates).View, maskT, hPrev.View, resetT, hNext);
+                device.Kernels.GruForward(threads, threads, args, gatesT, recT.View, (bias ?? gates).View, maskT, hPrev.View, resetT, hNext,
+                    (recurrentDropoutMask ?? gates).View, hdNext);
             }
             if (resetAfter)
             {
-                Gemm.Run(device, name, hPrev, u, recT);                           // h U, all three blocks
+                RecurrentGemm(device, name, hPrev, hdPrev, u, recT, 0, 3);        // h U, all three blocks
                 Pointwise(GruStage.Both);
                 continue;
             }
-            Gemm.Run(device, name, hPrev, Columns(u, 0, 2 * hidden), Columns(recT, 0, 2 * hidden)); // h U_zr
+            RecurrentGemm(device, name, hPrev, hdPrev, u, recT, 0, 2);            // h U_zr
             Pointwise(GruStage.Gates);
             Gemm.Run(device, name, new MatrixView(resetT, batch, hidden, hidden, 1), Columns(u, 2 * hidden, hidden),
                 Columns(recT, 2 * hidden, hidden));                               // (r h) U_h
@@ -79,13 +89,15 @@ public static class GruSequenceOp
         }
 
         var outputs = Outputs(tape, h, s, name, NeedsGrad(x, kernel, recurrentKernel, bias, h0));
-        tape.Record(name, () => Backward(tape, x, kernel, recurrentKernel, bias, h0, args, mask, name, gates, recurrent, h, resetHidden, outputs));
+        var dropout = new CellDropout(recurrentDropoutMask, hDropped, inputDropoutMask, xDropped);
+        tape.Record(name, () => Backward(tape, x, kernel, recurrentKernel, bias, h0, args, mask, name, gates, recurrent, h, resetHidden,
+            outputs, dropout));
         return outputs;
     }
 
     private static void Backward(Tape tape, Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias,
         Tensor? h0, RecurrentStepArgs args, Tensor? mask, string name,
-        Tensor gates, Tensor recurrent, Tensor h, Tensor resetHidden, RecurrentSequenceOutputs outputs)
+        Tensor gates, Tensor recurrent, Tensor h, Tensor resetHidden, RecurrentSequenceOutputs outputs, CellDropout dropout)
     {
         var (sequence, finalH) = outputs;
         if (!sequence.GradValid && !finalH.GradValid)
@@ -97,15 +109,19 @@ public static class GruSequenceOp
         string op = name + ".backward";
 
         // One allocation: dInput [T, B, 3H] | dRecurrent [T, B, 3H] (reset_after; reset_before's equals dInput)
-        // | dh [B, H] | d(r h) [B, H] (reset_before).
-        long recLen = resetAfter ? gatesLen : 0;
-        var workspace = tape.NewTensor([(int)(gatesLen + recLen + 2 * bh)], name + ".backward_workspace");
+        // | dh [B, H] | d(r h) [B, H] (reset_before) | with recurrent dropout dhDropped [B, 3H].
+        long recLen = resetAfter ? gatesLen : 0, droppedLen = dropout.H is null ? 0 : 3 * bh;
+        var workspace = tape.NewTensor([(int)(gatesLen + recLen + 2 * bh + droppedLen)], name + ".backward_workspace");
         var dInput = workspace.View.SubView(0, gatesLen);
         var dRecurrent = resetAfter ? workspace.View.SubView(gatesLen, gatesLen) : dInput;
         var dh = workspace.View.SubView(gatesLen + recLen, bh);
         var dResetHidden = workspace.View.SubView(gatesLen + recLen + bh, bh);
         var dhMatrix = new MatrixView(dh, batch, hidden, hidden, 1);
+        var dhDroppedView = droppedLen == 0 ? dh : workspace.View.SubView(gatesLen + recLen + 2 * bh, droppedLen); // never read without dropout
+        MatrixView? dhDropped = dropout.H is null ? null : new MatrixView(dhDroppedView, batch, h3, h3, 1); // [B, 3H]
         StartGrad(device, finalH, dh);
+        if (dhDropped is not null) // the last step has no later step whose GEMMs would write it
+            Elementwise.Fill(device, dhDroppedView, 0f);
 
         var u = MatrixView.Of(recurrentKernel, hidden, h3);
         bool needH0 = h0?.RequiresGrad ?? false;
@@ -123,39 +139,44 @@ public static class GruSequenceOp
             void Pointwise(int stages)
             {
                 args.Stages = stages;
-                device.Kernels.GruBackward(threads, threads, args, gatesT, recT, maskT, hPrev, dhOut, dh, dResetHidden, dInputT.View, dRecT.View);
+                device.Kernels.GruBackward(threads, threads, args, gatesT, recT, maskT, hPrev, dhOut, dh, dResetHidden, dInputT.View, dRecT.View,
+                    (dropout.RecurrentMask ?? gates).View, dhDropped?.View ?? gates.View);
             }
             if (resetAfter)
             {
                 Pointwise(GruStage.Both);
-                if (t > 0 || needH0)                                               // dh_{t-1} += dRec U^T
-                    Gemm.Run(device, op, dRecT, u.T, dhMatrix, 1f, 1f);
+                if (t > 0 || needH0)                                               // dh_{t-1} += dRec U^T (dropout: per gate into dhDropped)
+                    RecurrentGemmBackward(device, op, dRecT, u, dhMatrix, dhDropped, 0, 3);
                 continue;
             }
             Pointwise(GruStage.Candidate);
             Gemm.Run(device, op, Columns(dInputT, 2 * hidden, hidden), Columns(u, 2 * hidden, hidden).T,
                 new MatrixView(dResetHidden, batch, hidden, hidden, 1));           // d(r h) = dPre_h U_h^T
             Pointwise(GruStage.Gates);
-            if (t > 0 || needH0)                                                   // dh_{t-1} += dPre_zr U_zr^T
-                Gemm.Run(device, op, Columns(dInputT, 0, 2 * hidden), Columns(u, 0, 2 * hidden).T, dhMatrix, 1f, 1f);
+            if (t > 0 || needH0)                                                   // dh_{t-1} += dPre_zr U_zr^T (dropout: per gate)
+                RecurrentGemmBackward(device, op, dInputT, u, dhMatrix, dhDropped, 0, 2);
         }
 
         int rows = steps * batch;
         var dIn = new MatrixView(dInput, rows, h3, h3, 1);                         // [T*B, 3H]
         var dRec = new MatrixView(dRecurrent, rows, h3, h3, 1);                    // [T*B, 3H]
-        var hPrevAll = new MatrixView(h.View, rows, hidden, hidden, 1);            // h_0 .. h_{T-1}
-        InputGrads(tape, op, x, kernel, dIn);
-        if (resetAfter)
-        {
-            RecurrentKernelGrad(tape, op, recurrentKernel, (hPrevAll, dRec));
-            BiasGrad(tape, bias, rows, h3, dInput, dRecurrent);
-        }
+        InputGrads(tape, op, x, kernel, dIn, dropout);
+        // U's column blocks and the states they multiplied: h_0 .. h_{T-1} (per gate dropped with
+        // recurrent dropout), and for reset_before's U_h the saved r h.
+        var blocks = new List<(MatrixView States, MatrixView Grads)>();
+        int hGates = resetAfter ? 3 : 2;
+        if (dropout.H is null)
+            blocks.Add((new MatrixView(h.View, rows, hidden, hidden, 1), Columns(dRec, 0, hGates * hidden)));
         else
-        {
-            RecurrentKernelGrad(tape, op, recurrentKernel, (hPrevAll, Columns(dRec, 0, 2 * hidden)),
-                (MatrixView.Of(resetHidden, rows, hidden), Columns(dRec, 2 * hidden, hidden)));
+            for (int k = 0; k < hGates; k++)
+                blocks.Add((GateDropout.Gate(new MatrixView(dropout.H.View, rows, h3, h3, 1), k, hidden), Columns(dRec, k * hidden, hidden)));
+        if (!resetAfter)
+            blocks.Add((MatrixView.Of(resetHidden, rows, hidden), Columns(dRec, 2 * hidden, hidden)));
+        RecurrentKernelGrad(tape, op, recurrentKernel, [.. blocks]);
+        if (resetAfter)
+            BiasGrad(tape, bias, rows, h3, dInput, dRecurrent);
+        else
             BiasGrad(tape, bias, rows, h3, dInput);
-        }
-        InitialStateGrad(tape, h0, dh);
+        InitialStateGrad(tape, h0, dh, dhDroppedView, dropout.RecurrentMask);
     }
 }

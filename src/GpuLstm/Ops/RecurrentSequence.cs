@@ -13,6 +13,16 @@ internal readonly record struct SequenceShape(int Steps, int Batch, int Inputs, 
 }
 
 /// <summary>
+/// Keras's in-cell dropout of one call (implementation 1: one mask per gate, inverted scaling, the
+/// same for every step) and the dropped copies the GEMMs read; all null without it.
+/// </summary>
+internal sealed record CellDropout(
+    Tensor? RecurrentMask, // [B, G*H] on h_{t-1}
+    Tensor? H,             // [T+1, B, G*H] h_t * mask per gate, row 0 from h_0
+    Tensor? InputMask,     // [B, G*I] on x_t
+    Tensor? X);            // [T, B, G*I] x_t * mask per gate
+
+/// <summary>
 /// What the GRU and SimpleRNN sequence ops share around their own step kernels: shape checks, the
 /// input GEMM for all steps, the [T+1, B, H] state buffer with h_0 in row 0, per-step views, and the
 /// input-side, recurrent-kernel, bias and initial-state grads after the backward loop.
@@ -21,7 +31,7 @@ internal static class RecurrentSequence
 {
     /// <param name="gates">column blocks per unit in the kernels: 3 for GRU, 1 for SimpleRNN</param>
     public static SequenceShape Check(string name, Tensor x, Tensor kernel, Tensor recurrentKernel, int gates,
-        Tensor? h0, Tensor? mask)
+        Tensor? h0, Tensor? mask, Tensor? recurrentDropoutMask = null, Tensor? inputDropoutMask = null)
     {
         ShapeUtil.ExpectRank(name, "input", x.Shape, 3, "[time, batch, features]");
         int steps = x.Shape[0], batch = x.Shape[1], inputs = x.Shape[2];
@@ -34,6 +44,10 @@ internal static class RecurrentSequence
             ShapeUtil.Expect(name, "initial hidden state", h0.Shape, [batch, hidden]);
         if (mask is not null)
             ShapeUtil.Expect(name, "mask (time-major)", mask.Shape, [steps, batch]);
+        if (recurrentDropoutMask is not null)
+            ShapeUtil.Expect(name, "recurrent dropout mask", recurrentDropoutMask.Shape, [batch, gates * hidden]);
+        if (inputDropoutMask is not null)
+            ShapeUtil.Expect(name, "input dropout mask", inputDropoutMask.Shape, [batch, gates * inputs]);
         return new SequenceShape(steps, batch, inputs, hidden);
     }
 
@@ -49,11 +63,79 @@ internal static class RecurrentSequence
             Elementwise.Axpby(device, 1f, h0.View, 0f, row0);
     }
 
-    /// <summary>The input projection for all steps at once: pre[T*B, G] = x[T*B, I] W.</summary>
-    public static void InputProjection(ComputeDevice device, string name, Tensor x, Tensor kernel, Tensor pre)
+    /// <summary>
+    /// The input projection for all steps at once: pre[T*B, G] = x[T*B, I] W. With a per-gate input
+    /// dropout mask [B, gates*I] gate k's columns read x * mask_k, one GEMM per gate; returns that
+    /// dropped copy [T, B, gates*I] for backward (null without a mask).
+    /// </summary>
+    public static Tensor? InputProjection(Tape tape, string name, Tensor x, Tensor kernel, Tensor pre, Tensor? dropoutMask)
     {
+        var device = tape.Device;
         int rows = x.Shape[0] * x.Shape[1], inputs = x.Shape[2], columns = kernel.Shape[1];
-        Gemm.Run(device, name, MatrixView.Of(x, rows, inputs), MatrixView.Of(kernel, inputs, columns), MatrixView.Of(pre, rows, columns));
+        var w = MatrixView.Of(kernel, inputs, columns);
+        var all = MatrixView.Of(pre, rows, columns);
+        if (dropoutMask is null)
+        {
+            Gemm.Run(device, name, MatrixView.Of(x, rows, inputs), w, all);
+            return null;
+        }
+        int gates = dropoutMask.Shape[1] / inputs, width = columns / gates;
+        var xDropped = tape.NewTensor([x.Shape[0], x.Shape[1], gates * inputs], name + ".x_dropped"); // [T, B, G*I]
+        GateDropout.Expand(device, x.View, rows, inputs, dropoutMask, xDropped.View);
+        var xd = MatrixView.Of(xDropped, rows, gates * inputs);
+        for (int k = 0; k < gates; k++)
+            Gemm.Run(device, name, GateDropout.Gate(xd, k, inputs), GateDropout.Gate(w, k, width), GateDropout.Gate(all, k, width));
+        return xDropped;
+    }
+
+    /// <summary>
+    /// With a per-gate recurrent dropout mask [B, gates*H]: the dropped copies of the states
+    /// [T+1, B, gates*H] the recurrent GEMMs read; row 0 (from h_0) is filled here, the others by the
+    /// step kernels. Null without a mask.
+    /// </summary>
+    public static Tensor? DroppedStates(Tape tape, Tensor h, Tensor? recurrentMask, string name)
+    {
+        if (recurrentMask is null)
+            return null;
+        int batch = h.Shape[1], hidden = h.Shape[2], width = recurrentMask.Shape[1];
+        var dropped = tape.NewTensor([h.Shape[0], batch, width], name + ".h_dropped"); // [T+1, B, G*H]
+        GateDropout.Expand(tape.Device, h.View.SubView(0, (long)batch * hidden), batch, hidden, recurrentMask,
+            dropped.View.SubView(0, (long)batch * width));
+        return dropped;
+    }
+
+    /// <summary>
+    /// rec[:, gates first..first+count) (+)= h_{t-1} U for those gates, one GEMM; with recurrent dropout
+    /// one GEMM per gate, gate k reading its own dropped copy hDropped[:, k] of [B, gates*H].
+    /// </summary>
+    public static void RecurrentGemm(ComputeDevice device, string name, MatrixView hPrev, MatrixView? hDropped,
+        MatrixView u, MatrixView rec, int first, int count, float beta = 0f)
+    {
+        int hidden = hPrev.Cols;
+        if (hDropped is not { } hd)
+        {
+            Gemm.Run(device, name, hPrev, Columns(u, first * hidden, count * hidden), Columns(rec, first * hidden, count * hidden), 1f, beta);
+            return;
+        }
+        for (int k = first; k < first + count; k++)
+            Gemm.Run(device, name, GateDropout.Gate(hd, k, hidden), GateDropout.Gate(u, k, hidden), GateDropout.Gate(rec, k, hidden), 1f, beta);
+    }
+
+    /// <summary>
+    /// Backward of <see cref="RecurrentGemm"/>: dh += dRec U^T for those gates; with recurrent dropout
+    /// dhDropped[:, k] = dRec_k U_k^T per gate instead, which the step kernel folds into dh through the masks.
+    /// </summary>
+    public static void RecurrentGemmBackward(ComputeDevice device, string op, MatrixView dRec, MatrixView u, MatrixView dh,
+        MatrixView? dhDropped, int first, int count)
+    {
+        int hidden = dh.Cols;
+        if (dhDropped is not { } dd)
+        {
+            Gemm.Run(device, op, Columns(dRec, first * hidden, count * hidden), Columns(u, first * hidden, count * hidden).T, dh, 1f, 1f);
+            return;
+        }
+        for (int k = first; k < first + count; k++)
+            Gemm.Run(device, op, GateDropout.Gate(dRec, k, hidden), GateDropout.Gate(u, k, hidden).T, GateDropout.Gate(dd, k, hidden));
     }
 
     /// <summary>Step t's [B, cols] block of a time-major [T, B, cols] buffer.</summary>
@@ -91,20 +173,41 @@ internal static class RecurrentSequence
             Elementwise.Fill(device, grad, 0f);
     }
 
-    /// <summary>After the loop: kernel [I, G] += x^T dPre and x [T*B, I] += dPre W^T.</summary>
-    public static void InputGrads(Tape tape, string op, Tensor x, Tensor kernel, MatrixView dPre)
+    /// <summary>
+    /// After the loop: kernel [I, G] += x^T dPre and x [T*B, I] += dPre W^T; with per-gate input
+    /// dropout per gate from the dropped copy, and x's grad folded back through the masks.
+    /// </summary>
+    public static void InputGrads(Tape tape, string op, Tensor x, Tensor kernel, MatrixView dPre, CellDropout? dropout = null)
     {
         var device = tape.Device;
         int rows = dPre.Rows, inputs = x.Shape[2], columns = kernel.Shape[1];
+        var w = MatrixView.Of(kernel, inputs, columns);
+        var (xDropped, inputMask) = (dropout?.X, dropout?.InputMask);
+        int gates = inputMask is null ? 1 : inputMask.Shape[1] / inputs, width = columns / gates;
         if (kernel.RequiresGrad)
         {
             var (gw, beta) = tape.GradFor(kernel);
-            Gemm.Run(device, op, MatrixView.Of(x, rows, inputs).T, dPre, MatrixView.Of(gw, inputs, columns), 1f, beta);
+            var dw = MatrixView.Of(gw, inputs, columns);
+            if (xDropped is null)
+                Gemm.Run(device, op, MatrixView.Of(x, rows, inputs).T, dPre, dw, 1f, beta);
+            else
+                for (int k = 0; k < gates; k++)                                    // [I, G/gates] per gate += x_k^T dPre_k
+                    Gemm.Run(device, op, GateDropout.Gate(MatrixView.Of(xDropped, rows, gates * inputs), k, inputs).T,
+                        GateDropout.Gate(dPre, k, width), GateDropout.Gate(dw, k, width), 1f, beta);
         }
         if (x.RequiresGrad)
         {
             var (gx, beta) = tape.GradFor(x);
-            Gemm.Run(device, op, dPre, MatrixView.Of(kernel, inputs, columns).T, MatrixView.Of(gx, rows, inputs), 1f, beta);
+            if (xDropped is null)
+            {
+                Gemm.Run(device, op, dPre, w.T, MatrixView.Of(gx, rows, inputs), 1f, beta);
+                return;
+            }
+            var dxDropped = tape.NewTensor([rows, gates * inputs], op + ".dx_dropped");  // [T*B, G*I] per gate dPre_k W_k^T
+            var dxd = MatrixView.Of(dxDropped, rows, gates * inputs);
+            for (int k = 0; k < gates; k++)
+                Gemm.Run(device, op, GateDropout.Gate(dPre, k, width), GateDropout.Gate(w, k, width).T, GateDropout.Gate(dxd, k, inputs));
+            GateDropout.Reduce(device, dxDropped.View, rows, inputs, inputMask!, beta, gx.View);
         }
     }
 
@@ -136,10 +239,14 @@ internal static class RecurrentSequence
             Elementwise.ColumnSum(tape.Device, grads[i], rows, cols, beta, gb.View.SubView((long)i * cols, cols));
     }
 
-    public static void InitialStateGrad(Tape tape, Tensor? h0, ArrayView<float> dh)
+    /// <summary>h0's grad: dh, plus with recurrent dropout the dropped copies' grads from step 0's GEMMs, through the masks.</summary>
+    public static void InitialStateGrad(Tape tape, Tensor? h0, ArrayView<float> dh, ArrayView<float> dhDropped = default,
+        Tensor? recurrentMask = null)
     {
         if (!(h0?.RequiresGrad ?? false))
             return;
+        if (recurrentMask is not null)
+            GateDropout.Reduce(tape.Device, dhDropped, h0.Shape[0], h0.Shape[1], recurrentMask, 1f, dh);
         var (gh0, beta) = tape.GradFor(h0);
         Elementwise.Axpby(tape.Device, 1f, dh, beta, gh0.View);
     }

@@ -10,7 +10,8 @@ namespace GpuLstm.Ops;
 /// input GEMM for all T steps, then per step one recurrent GEMM accumulating into that step's
 /// pre-activations and one pointwise kernel. Backward: reverse time, per step the pointwise
 /// backward and one GEMM carrying dh through U; weight, bias and input grads after the loop.
-/// Time-major; h is [T+1, B, H] with row 0 the initial state.
+/// Time-major; h is [T+1, B, H] with row 0 the initial state. Keras's recurrent_dropout (one mask
+/// on h_{t-1} for every step) makes the GEMM read a dropped copy that the step kernel writes.
 /// </summary>
 public static class SimpleRnnSequenceOp
 {
@@ -20,10 +21,12 @@ public static class SimpleRnnSequenceOp
     /// <param name="bias">[H], or null for none</param>
     /// <param name="h0">[B, H] initial state, or null for zeros</param>
     /// <param name="mask">[T, B] time-major, 0 marks padded steps (state carried over), or null</param>
+    /// <param name="recurrentDropoutMask">[B, H] mask (already scaled) on h_{t-1} for every step, or null</param>
     public static RecurrentSequenceOutputs Forward(Tape tape, Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias,
-        Tensor? h0 = null, int activation = ActivationCode.Tanh, string name = "simple_rnn", Tensor? mask = null)
+        Tensor? h0 = null, int activation = ActivationCode.Tanh, string name = "simple_rnn", Tensor? mask = null,
+        Tensor? recurrentDropoutMask = null)
     {
-        var s = Check(name, x, kernel, recurrentKernel, 1, h0, mask);
+        var s = Check(name, x, kernel, recurrentKernel, 1, h0, mask, recurrentDropoutMask);
         var (steps, batch, _, hidden) = s;
         if (bias is not null)
             ShapeUtil.Expect(name, "bias", bias.Shape, [hidden]);
@@ -31,6 +34,7 @@ public static class SimpleRnnSequenceOp
         {
             Batch = batch, Hidden = hidden, Activation = activation,
             HasBias = bias is null ? 0 : 1, HasMask = mask is null ? 0 : 1,
+            HasRecurrentDropout = recurrentDropoutMask is null ? 0 : 1,
         };
 
         var device = tape.Device;
@@ -41,25 +45,29 @@ public static class SimpleRnnSequenceOp
         var h = tape.Own(workspace.Slice(preLen, [steps + 1, batch, hidden], name + ".h"));
 
         InitialState(device, h0, h, bh);
-        InputProjection(device, name, x, kernel, pre);                            // pre[T*B, H] = x W
+        var hDropped = DroppedStates(tape, h, recurrentDropoutMask, name);        // [T+1, B, H] or null
+        InputProjection(tape, name, x, kernel, pre, null);                        // pre[T*B, H] = x W
         var u = MatrixView.Of(recurrentKernel, hidden, hidden);
         int threads = device.Threads(bh);
         for (int t = 0; t < steps; t++)
         {
             var preT = Step(pre.View, t, batch, hidden);                          // [B, H]
             var hPrev = Step(h.View, t, batch, hidden);                           // [B, H]
-            Gemm.Run(device, name, hPrev, u, preT, 1f, 1f);                       // += h_{t-1} U
+            MatrixView? hdPrev = hDropped is null ? null : Step(hDropped.View, t, batch, hidden);
+            RecurrentGemm(device, name, hPrev, hdPrev, u, preT, 0, 1, beta: 1f);  // += h_{t-1} U
             device.Kernels.SimpleRnnForward(threads, threads, args, preT.View, (bias ?? pre).View, MaskRow(mask, pre, t, batch),
-                hPrev.View, h.View.SubView((t + 1) * bh, bh));
+                hPrev.View, h.View.SubView((t + 1) * bh, bh), (recurrentDropoutMask ?? pre).View,
+                hDropped is null ? pre.View : Step(hDropped.View, t + 1, batch, hidden).View);
         }
 
         var outputs = Outputs(tape, h, s, name, NeedsGrad(x, kernel, recurrentKernel, bias, h0));
-        tape.Record(name, () => Backward(tape, x, kernel, recurrentKernel, bias, h0, args, mask, name, h, outputs));
+        var dropout = new CellDropout(recurrentDropoutMask, hDropped, null, null);
+        tape.Record(name, () => Backward(tape, x, kernel, recurrentKernel, bias, h0, args, mask, name, h, outputs, dropout));
         return outputs;
     }
 
     private static void Backward(Tape tape, Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias,
-        Tensor? h0, RecurrentStepArgs args, Tensor? mask, string name, Tensor h, RecurrentSequenceOutputs outputs)
+        Tensor? h0, RecurrentStepArgs args, Tensor? mask, string name, Tensor h, RecurrentSequenceOutputs outputs, CellDropout dropout)
     {
         var (sequence, finalH) = outputs;
         if (!sequence.GradValid && !finalH.GradValid)
@@ -69,11 +77,16 @@ public static class SimpleRnnSequenceOp
         long bh = (long)batch * hidden, preLen = steps * bh;
         string op = name + ".backward";
 
-        // One allocation: dPre [T, B, H] | dh [B, H].
-        var workspace = tape.NewTensor([(int)(preLen + bh)], name + ".backward_workspace");
+        // One allocation: dPre [T, B, H] | dh [B, H] | with recurrent dropout dhDropped [B, H].
+        long droppedLen = dropout.H is null ? 0 : bh;
+        var workspace = tape.NewTensor([(int)(preLen + bh + droppedLen)], name + ".backward_workspace");
         var dPre = workspace.View.SubView(0, preLen);
         var dh = workspace.View.SubView(preLen, bh);
+        var dhDroppedView = droppedLen == 0 ? dh : workspace.View.SubView(preLen + bh, droppedLen); // never read without dropout
+        MatrixView? dhDropped = dropout.H is null ? null : new MatrixView(dhDroppedView, batch, hidden, hidden, 1); // [B, H]
         StartGrad(device, finalH, dh);
+        if (dhDropped is not null) // the last step has no later step whose GEMM would write it
+            Elementwise.Fill(device, dhDroppedView, 0f);
 
         var u = MatrixView.Of(recurrentKernel, hidden, hidden);
         bool needH0 = h0?.RequiresGrad ?? false;
@@ -84,16 +97,17 @@ public static class SimpleRnnSequenceOp
             var dPreT = Step(dPre, t, batch, hidden);                              // [B, H]
             var dhOut = args.HasOutputGrad != 0 ? sequence.Grad!.View.SubView(t * bh, bh) : dh;
             device.Kernels.SimpleRnnBackward(threads, threads, args, h.View.SubView((t + 1) * bh, bh), MaskRow(mask, h, t, batch),
-                dhOut, dh, dPreT.View);
+                dhOut, dh, dPreT.View, (dropout.RecurrentMask ?? h).View, dhDropped?.View ?? h.View);
             if (t > 0 || needH0)                                                   // dh_{t-1} += dPre U^T
-                Gemm.Run(device, op, dPreT, u.T, new MatrixView(dh, batch, hidden, hidden, 1), 1f, 1f);
+                RecurrentGemmBackward(device, op, dPreT, u, new MatrixView(dh, batch, hidden, hidden, 1), dhDropped, 0, 1);
         }
 
         int rows = steps * batch;
         var dPreAll = new MatrixView(dPre, rows, hidden, hidden, 1);              // [T*B, H]
         InputGrads(tape, op, x, kernel, dPreAll);
-        RecurrentKernelGrad(tape, op, recurrentKernel, (new MatrixView(h.View, rows, hidden, hidden, 1), dPreAll));
+        var states = (dropout.H ?? h).View;                                        // h_0 .. h_{T-1}, dropped with recurrent dropout
+        RecurrentKernelGrad(tape, op, recurrentKernel, (new MatrixView(states, rows, hidden, hidden, 1), dPreAll));
         BiasGrad(tape, bias, rows, hidden, dPre);
-        InitialStateGrad(tape, h0, dh);
+        InitialStateGrad(tape, h0, dh, dhDroppedView, dropout.RecurrentMask);
     }
 }

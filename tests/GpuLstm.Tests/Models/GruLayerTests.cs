@@ -80,11 +80,11 @@ public sealed class GruLayerTests
     [Fact]
     public void UnsupportedAndUnknownSettingsNameTheLayer()
     {
-        var e = Assert.Throws<NotSupportedException>(() => new Gru(4, recurrentDropout: 0.2f));
-        Assert.Contains("GRU: recurrentDropout", e.Message);
-        e = Assert.Throws<NotSupportedException>(() => new SimpleRnn(4, recurrentDropout: 0.2f));
-        Assert.Contains("SimpleRNN: recurrentDropout", e.Message);
-        var a = Assert.Throws<ArgumentException>(() => new Gru(4, recurrentActivation: "swish"));
+        var a = Assert.Throws<ArgumentException>(() => new Gru(4, recurrentDropout: 1f));
+        Assert.Contains("GRU: recurrentDropout must be in [0, 1)", a.Message);
+        a = Assert.Throws<ArgumentException>(() => new SimpleRnn(4, recurrentDropout: -0.1f));
+        Assert.Contains("SimpleRNN: recurrentDropout", a.Message);
+        a = Assert.Throws<ArgumentException>(() => new Gru(4, recurrentActivation: "swish"));
         Assert.Contains("GRU", a.Message);
         Assert.Contains("hard_sigmoid", a.Message);
         a = Assert.Throws<ArgumentException>(() => new SimpleRnn(0));

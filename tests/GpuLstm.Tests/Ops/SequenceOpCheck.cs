@@ -62,6 +62,17 @@ public static class SequenceOpCheck
         return mask;
     }
 
+    /// <summary>Inverted-dropout values as DropoutOp.Mask makes them: 0 with probability rate, else 1/(1-rate).</summary>
+    public static float[] DropMask(int seed, int count, float rate = 0.3f)
+    {
+        var rng = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => rng.NextDouble() < rate ? 0f : 1f / (1f - rate)).ToArray();
+    }
+
+    /// <summary>Largest difference between two references' sequences: a dropout test's masks must change the result.</summary>
+    public static double SequenceDifference(RefRecurrentResult a, RefRecurrentResult b) =>
+        a.Sequence.Zip(b.Sequence).Max(p => Math.Abs(p.First - p.Second));
+
     private static Tensor Param(ComputeDevice device, SequenceOpInput input)
     {
         var t = Tensor.FromArray(device, input.Values, input.Shape, input.Name);
