@@ -30,6 +30,18 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Actio
     private Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View, View>? _lstmBackward;
     public Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View, View> LstmBackward => Auto(ref _lstmBackward, LstmKernels.LstmPointwiseBackward);
 
+    private Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View>? _gruForward;
+    public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View> GruForward => Auto(ref _gruForward, GruKernels.GruPointwiseForward);
+
+    private Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View, View, View>? _gruBackward;
+    public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View, View, View> GruBackward => Auto(ref _gruBackward, GruKernels.GruPointwiseBackward);
+
+    private Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View>? _simpleRnnForward;
+    public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View> SimpleRnnForward => Auto(ref _simpleRnnForward, SimpleRnnKernels.SimpleRnnPointwiseForward);
+
+    private Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View>? _simpleRnnBackward;
+    public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View> SimpleRnnBackward => Auto(ref _simpleRnnBackward, SimpleRnnKernels.SimpleRnnPointwiseBackward);
+
     private Action<KernelConfig, GemmArgs, View, View, View>? _gemmTiled;
     public Action<KernelConfig, GemmArgs, View, View, View> GemmTiled =>
         _gemmTiled ??= _accelerator.LoadStreamKernel<GemmArgs, View, View, View>(GemmKernels.GemmTiled);
@@ -334,6 +346,29 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Actio
                 kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12);
             else
                 Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12));
+        };
+    }
+
+    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13> Auto<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13>(ref Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13>? slot, Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13> kernel,
+        [CallerMemberName] string name = "")
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct where T11 : struct where T12 : struct where T13 : struct
+    {
+        if (slot is not null)
+            return slot;
+        var launch = _accelerator.LoadAutoGroupedStreamKernel(kernel);
+        return slot = !_hostThreads
+            ? (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13) =>
+            {
+                _countLaunch(name);
+                launch(e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13);
+            }
+            : (e, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13) =>
+        {
+            _countLaunch(name);
+            if (e.X == 1)
+                kernel(Index1D.Zero, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13);
+            else
+                Parallel.For(0, e.X, i => kernel(new Index1D(i), a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13));
         };
     }
 }

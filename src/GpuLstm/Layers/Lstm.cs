@@ -1,3 +1,4 @@
+using GpuLstm.Autograd;
 using GpuLstm.Memory;
 using GpuLstm.Ops;
 
@@ -8,10 +9,8 @@ public sealed record LstmLayerOutputs(Tensor Output, Tensor FinalHidden, Tensor 
 
 /// <summary>
 /// Keras LSTM over [batch, time, features], with Keras's defaults and initializers (glorot_uniform
-/// kernel, orthogonal recurrent kernel, unit forget bias). Runs as one fused sequence op on the tape.
-/// Dropout follows Keras 3: alone, one input mask per sample for all steps; with recurrentDropout
-/// (which makes Keras's cell use one mask per gate), per-gate masks on x_t and on h_{t-1}, drawn
-/// once per call and kept for every step; h itself, the output and the final state stay undropped.
+/// kernel, orthogonal recurrent kernel, unit forget bias). Runs as one fused sequence op on the tape;
+/// dropout as <see cref="RecurrentLayer"/> describes.
 /// </summary>
 public sealed class Lstm : RecurrentLayer
 {
@@ -72,37 +71,13 @@ public sealed class Lstm : RecurrentLayer
         return new LstmLayerOutputs(result.Output, result.States[0], result.States[1]);
     }
 
-    public override RecurrentOutputs Call(LayerContext context, Tensor x, IReadOnlyList<Tensor>? initialStates = null,
-        bool restoreTimeOrder = false)
+    private protected override int GateCount => 4;
+
+    private protected override (Tensor Sequence, IReadOnlyList<Tensor> FinalStates) RunSequence(Tape tape, Tensor x,
+        IReadOnlyList<Tensor>? initialStates, Tensor? mask, Tensor? inputDropoutMask, Tensor? recurrentDropoutMask)
     {
-        ShapeUtil.ExpectRank(Name!, "input", x.Shape, 3, "[batch, time, features]");
-        var tape = context.Tape;
-        var inputMask = x.Mask; // [B, T] or null
-        var initial = InitialStates(tape.Device, x.Shape[0], initialStates);
-        int batch = x.Shape[0], features = x.Shape[2];
-        // Keras 3 (since 3.8) runs the cell on split kernels with one mask per gate whenever
-        // recurrent_dropout is set, for the input dropout too; dropout alone keeps one mask.
-        bool perGate = context.Training && RecurrentDropout > 0f;
-        Tensor? inputDropMask = null, recurrentDropMask = null; // [B, 4F], [B, 4H]: one mask per gate
-        if (context.Training && Dropout > 0f)
-        {
-            if (perGate)
-                inputDropMask = DropoutOp.Mask(tape, [batch, 4 * features], Dropout, context.Random.Next(), Name + ".dropout");
-            else
-                x = DropoutOp.Forward(tape, x, Dropout, context.Random.Next(), Name + ".dropout", sharedAcrossAxis1: true);
-        }
-        if (perGate)
-            recurrentDropMask = DropoutOp.Mask(tape, [batch, 4 * Units], RecurrentDropout, context.Random.Next(), Name + ".recurrent_dropout");
-        var timeMajor = SwapAxesOp.Forward(tape, x, GoBackwards ? 1 : -1);            // [T, B, F]
-        var mask = inputMask is { } m ? SwapAxesOp.Forward(tape, m, GoBackwards ? 1 : -1) : null; // [T, B]
-        var result = LstmSequenceOp.Forward(tape, timeMajor, Weight("kernel"), Weight("recurrent_kernel"),
-            UseBias ? Weight("bias") : null, initial?[0], initial?[1], CellActivation, RecurrentActivation, Name!, mask,
-            recurrentDropMask, inputDropMask);
-        CarryFinalStates([result.FinalHidden, result.FinalCell]);
-        // With the time axis the mask goes on; the final state alone has no time axis and no mask.
-        var output = ReturnSequences
-            ? SwapAxesOp.Forward(tape, result.Sequence, GoBackwards && restoreTimeOrder ? 0 : -1).WithMask(inputMask) // [B, T, H]
-            : result.FinalHidden;
-        return new RecurrentOutputs(output, [result.FinalHidden, result.FinalCell]);
+        var result = LstmSequenceOp.Forward(tape, x, Weight("kernel"), Weight("recurrent_kernel"), UseBias ? Weight("bias") : null,
+            initialStates?[0], initialStates?[1], CellActivation, RecurrentActivation, Name!, mask, recurrentDropoutMask, inputDropoutMask);
+        return (result.Sequence, [result.FinalHidden, result.FinalCell]);
     }
 }

@@ -1,5 +1,7 @@
+using GpuLstm.Autograd;
 using GpuLstm.Device;
 using GpuLstm.Memory;
+using GpuLstm.Ops;
 
 namespace GpuLstm.Layers;
 
@@ -9,7 +11,10 @@ public sealed record RecurrentOutputs(Tensor Output, IReadOnlyList<Tensor> State
 /// <summary>
 /// What LSTM, GRU and SimpleRNN share (Keras RNN): [batch, time, features] in, the last output or the
 /// whole sequence out, optional initial states, stateful carrying of the final states between batches,
-/// and the settings Bidirectional copies into its two directions.
+/// and the settings Bidirectional copies into its two directions. Dropout follows Keras 3: alone, one
+/// input mask per sample for all steps; with recurrentDropout (which makes Keras's LSTM and GRU cells
+/// use one mask per gate), per-gate masks on x_t and on h_{t-1}, drawn once per call and kept for
+/// every step; h itself, the output and the final states stay undropped.
 /// </summary>
 public abstract class RecurrentLayer : Layer
 {
@@ -46,11 +51,22 @@ public abstract class RecurrentLayer : Layer
     /// <summary>Fraction of input features dropped while training, one mask per sample for all time steps (Keras).</summary>
     public float Dropout { get; }
 
-    /// <summary>Fraction of the recurrent state dropped while training, one mask per sample for all time steps (Keras).</summary>
+    /// <summary>Fraction of the recurrent state h_{t-1} dropped while training, one mask per gate and sample for all time steps (Keras 3).</summary>
     public float RecurrentDropout { get; }
 
     /// <summary>How many state tensors the cell carries: 2 for LSTM (h, c), 1 for GRU and SimpleRNN (h).</summary>
     public abstract int StateCount { get; }
+
+    /// <summary>The cell's gates, each with its own dropout masks under recurrentDropout: LSTM 4, GRU 3, SimpleRNN 1.</summary>
+    private protected abstract int GateCount { get; }
+
+    /// <summary>
+    /// Runs the layer's sequence op on time-major x [T, B, F] from the initial states (each [B, units];
+    /// null: zeros) with mask [T, B]; the dropout masks are per gate, [B, gates*F] on x_t and
+    /// [B, gates*units] on h_{t-1}, or null. Returns every step's h [T, B, units] and the final states.
+    /// </summary>
+    private protected abstract (Tensor Sequence, IReadOnlyList<Tensor> FinalStates) RunSequence(Tape tape, Tensor x,
+        IReadOnlyList<Tensor>? initialStates, Tensor? mask, Tensor? inputDropoutMask, Tensor? recurrentDropoutMask);
 
     protected internal override int[] ComputeOutputShape(IReadOnlyList<int> inputShape)
     {
@@ -67,8 +83,39 @@ public abstract class RecurrentLayer : Layer
     /// goBackwards unless <paramref name="restoreTimeOrder"/>), else [B, units].
     /// </summary>
     /// <param name="restoreTimeOrder">With goBackwards and returnSequences, put the outputs back in input time order (Bidirectional).</param>
-    public abstract RecurrentOutputs Call(LayerContext context, Tensor x, IReadOnlyList<Tensor>? initialStates = null,
-        bool restoreTimeOrder = false);
+    public RecurrentOutputs Call(LayerContext context, Tensor x, IReadOnlyList<Tensor>? initialStates = null,
+        bool restoreTimeOrder = false)
+    {
+        ShapeUtil.ExpectRank(Name!, "input", x.Shape, 3, "[batch, time, features]");
+        var tape = context.Tape;
+        var inputMask = x.Mask; // [B, T] or null
+        var initial = InitialStates(tape.Device, x.Shape[0], initialStates);
+        int batch = x.Shape[0], features = x.Shape[2], gates = GateCount;
+        // Keras 3 (since 3.8) runs the cell on split kernels with one mask per gate whenever
+        // recurrent_dropout is set, for the input dropout too; dropout alone keeps one mask (as does
+        // SimpleRNN, whose one gate makes the two the same).
+        bool perGate = context.Training && RecurrentDropout > 0f;
+        Tensor? inputDropMask = null, recurrentDropMask = null; // [B, gates*F], [B, gates*units]
+        if (context.Training && Dropout > 0f)
+        {
+            if (perGate && gates > 1)
+                inputDropMask = DropoutOp.Mask(tape, [batch, gates * features], Dropout, context.Random.Next(), Name + ".dropout");
+            else
+                x = DropoutOp.Forward(tape, x, Dropout, context.Random.Next(), Name + ".dropout", sharedAcrossAxis1: true);
+        }
+        if (perGate)
+            recurrentDropMask = DropoutOp.Mask(tape, [batch, gates * Units], RecurrentDropout, context.Random.Next(), Name + ".recurrent_dropout");
+        int reverse = GoBackwards ? 1 : -1;
+        var timeMajor = SwapAxesOp.Forward(tape, x, reverse);                                  // [T, B, F]
+        var mask = inputMask is { } m ? SwapAxesOp.Forward(tape, m, reverse) : null;           // [T, B]
+        var (sequence, finalStates) = RunSequence(tape, timeMajor, initial, mask, inputDropMask, recurrentDropMask);
+        CarryFinalStates(finalStates);
+        // With the time axis the mask goes on; the final state alone has no time axis and no mask.
+        var output = ReturnSequences
+            ? SwapAxesOp.Forward(tape, sequence, GoBackwards && restoreTimeOrder ? 0 : -1).WithMask(inputMask) // [B, T, H]
+            : finalStates[0];
+        return new RecurrentOutputs(output, finalStates);
+    }
 
     /// <summary>
     /// Calls the layer on a symbolic tensor starting from the given states (functional API; Keras

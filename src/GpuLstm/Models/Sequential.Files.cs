@@ -35,8 +35,8 @@ public sealed partial class Sequential
             foreach (var layer in root.GetProperty("layers").EnumerateArray())
             {
                 string className = layer.GetProperty("class").GetString()!;
-                model.Add(LayerFactory.Create(className, layer.GetProperty("name").GetString()!,
-                    layer.GetProperty("config"), first && className is "LSTM" or "Dense" or "Embedding" or "Bidirectional" ? inputShape : null));
+                model.Add(LayerFactory.Create(className, layer.GetProperty("name").GetString()!, layer.GetProperty("config"),
+                    LayerFactory.InputShapeFor(className, first, inputShape)));
                 first = false;
             }
             model.Build(inputShape);

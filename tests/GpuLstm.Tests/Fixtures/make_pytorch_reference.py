@@ -23,6 +23,15 @@ Layout notes for importing into a Keras-layout model:
     output concatenates [forward, backward] along the last axis, and h_n/c_n are
     [num_layers * num_directions, B, H] with the forward direction first.
   * nn.Linear's weight is [Out, In] (Keras's Dense kernel is [In, Out]).
+  * PyTorch's GRU gate order is r, z, n (reset, update, candidate); Keras's is z, r, h.
+    weight_ih_l0 [3H, In] / weight_hh_l0 [3H, H] become the kernels [In, 3H] / [H, 3H]
+    by a transpose plus that reordering of the row blocks. PyTorch's GRU is Keras's
+    reset_after=True: n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), so bias_ih is the
+    Keras bias row 0 and bias_hh row 1 (bias [2, 3H], also reordered), not a sum.
+  * Keras's Adam puts epsilon outside the bias-corrected sqrt(v): after one step
+    p -= lr * m / (sqrt(v) + eps_keras) with m, v bias-corrected except that eps is
+    scaled by sqrt(1 - beta2). torch.optim.Adam with eps = eps_keras / sqrt(1 - beta2)
+    takes exactly Keras's first step.
 
 Files:
   pytorch_lstm_dense.safetensors     state_dict of LSTM(7, 5, num_layers=2) + Linear(5, 3)
@@ -32,9 +41,19 @@ Files:
   pytorch_bilstm_io.safetensors      x [2, 5, 4], y_sequence [2, 5, 6], h_n/c_n [2, 2, 3]
   pytorch_lstm_grads.safetensors     LSTM(7, 5) + Linear(5, 1) + sigmoid + BCELoss(mean):
                                      weights, x [3, 6, 7], y [3, 1], loss [1], grad.<param>
+  pytorch_gru_adam.safetensors       GRU(7, 5) + Linear(5, 1) on the last step + sigmoid +
+                                     BCELoss(mean): weights, x [3, 6, 7], y [3, 1],
+                                     y_sequence [3, 6, 5], h_n [1, 3, 5], loss [1],
+                                     grad.<param>, adam.<param> (the weights after one
+                                     Adam step, lr 0.01, Keras epsilon 1e-7 as above)
+  pytorch_softmax_masked.safetensors Embedding(6, 4) + LSTM(4, 5) + Linear(5, 3) per step,
+                                     softmax + cross-entropy over the real steps only (ignore_index
+                                     on the right padding, token 0): weights, tokens [3, 5],
+                                     labels [3, 5], probs [3, 5, 3], loss [1], grad.<param>
 """
 
 import json
+import math
 import os
 import struct
 
@@ -99,6 +118,19 @@ class BiLstm(nn.Module):
         return seq, h_n, c_n
 
 
+class GruDense(nn.Module):
+    """GRU followed by a Linear layer applied to the last time step."""
+
+    def __init__(self, inputs, hidden, outputs):
+        super().__init__()
+        self.gru = nn.GRU(inputs, hidden, batch_first=True)
+        self.dense = nn.Linear(hidden, outputs)
+
+    def forward(self, x):
+        seq, h_n = self.gru(x)
+        return seq, h_n, self.dense(seq[:, -1, :])
+
+
 def meta(description):
     return {"generator": "make_pytorch_reference.py", "torch": torch.__version__, "description": description}
 
@@ -149,12 +181,81 @@ def make_lstm_grads():
     print(f"    loss = {loss.item():.9f}")
 
 
+def make_gru_adam():
+    torch.manual_seed(3456)
+    model = GruDense(7, 5, 1)
+    x = torch.randn(3, 6, 7)
+    y = torch.tensor([[1.0], [0.0], [1.0]])
+    seq, h_n, logits = model(x)
+    loss = nn.BCELoss(reduction="mean")(torch.sigmoid(logits), y)
+    tensors = {name: t.detach().clone() for name, t in model.state_dict().items()}
+    tensors["x"] = x
+    tensors["y"] = y
+    tensors["y_sequence"] = seq
+    tensors["h_n"] = h_n
+    tensors["loss"] = loss.detach().reshape(1)
+    model.zero_grad()
+    loss.backward()
+    for name, p in model.named_parameters():
+        tensors["grad." + name] = p.grad.detach().clone()
+    beta2, keras_epsilon = 0.999, 1e-7
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01, betas=(0.9, beta2),
+                                 eps=keras_epsilon / math.sqrt(1 - beta2))
+    optimizer.step()
+    for name, p in model.named_parameters():
+        tensors["adam." + name] = p.detach().clone()
+    write_safetensors(os.path.join(HERE, "pytorch_gru_adam.safetensors"), tensors,
+                      meta("nn.GRU(7, 5) + nn.Linear(5, 1) on the last step + sigmoid + BCELoss(mean); "
+                           "adam.* after one Keras-equivalent Adam step (lr 0.01, epsilon 1e-7)"))
+    print(f"    loss = {loss.item():.9f}")
+
+
+class EmbeddingLstmSoftmax(nn.Module):
+    """Token ids -> Embedding -> LSTM (every step) -> Linear logits per step."""
+
+    def __init__(self, vocab, dim, hidden, classes):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, dim)
+        self.lstm = nn.LSTM(dim, hidden, batch_first=True)
+        self.dense = nn.Linear(hidden, classes)
+
+    def forward(self, tokens):
+        seq, _ = self.lstm(self.embedding(tokens))
+        return self.dense(seq)
+
+
+def make_softmax_masked():
+    # Right padding: a forward LSTM's outputs at real steps do not depend on the padding after them, so
+    # PyTorch's cross-entropy with ignore_index equals Keras's masked mean (mask_zero on the embedding).
+    torch.manual_seed(7890)
+    model = EmbeddingLstmSoftmax(6, 4, 5, 3)
+    tokens = torch.tensor([[3, 1, 4, 0, 0], [2, 5, 1, 2, 3], [1, 0, 0, 0, 0]])
+    labels = torch.tensor([[0, 2, 1, 0, 0], [1, 1, 0, 2, 2], [2, 0, 0, 0, 0]])
+    logits = model(tokens)
+    loss = nn.CrossEntropyLoss(ignore_index=-100)(logits.reshape(-1, 3), labels.masked_fill(tokens == 0, -100).reshape(-1))
+    tensors = {name: t.detach().clone() for name, t in model.state_dict().items()}
+    tensors["tokens"] = tokens.float()
+    tensors["labels"] = labels.float()
+    tensors["probs"] = torch.softmax(logits, -1).detach()
+    tensors["loss"] = loss.detach().reshape(1)
+    model.zero_grad()
+    loss.backward()
+    for name, p in model.named_parameters():
+        tensors["grad." + name] = p.grad.detach().clone()
+    write_safetensors(os.path.join(HERE, "pytorch_softmax_masked.safetensors"), tensors,
+                      meta("nn.Embedding(6, 4) + nn.LSTM(4, 5) + nn.Linear(5, 3) per step; softmax cross-entropy "
+                           "over real steps (token 0 = right padding, ignore_index)"))
+    print(f"    loss = {loss.item():.9f}")
+
+
 def main():
     torch.set_default_dtype(torch.float32)
     print(f"torch {torch.__version__}; writing fixtures to {HERE}")
     make_lstm_dense()
     make_bilstm()
     make_lstm_grads()
+    make_gru_adam()
+    make_softmax_masked()
 
 
 if __name__ == "__main__":

@@ -9,9 +9,12 @@ namespace GpuLstm.Tests.Models;
 public sealed class ExactResumeTests
 {
     [Theory]
-    [InlineData(0f)]
-    [InlineData(0.25f)]
-    public void LoadThenFitEqualsAnUninterruptedRunWithShuffleAndDropout(float recurrentDropout)
+    [InlineData(0f, "lstm")]
+    [InlineData(0.25f, "lstm")]
+    [InlineData(0.25f, "gru")]
+    [InlineData(0.25f, "gru_reset_before")]
+    [InlineData(0.25f, "simple_rnn")]
+    public void LoadThenFitEqualsAnUninterruptedRunWithShuffleAndDropout(float recurrentDropout, string kind)
     {
         using var temp = new TempDirectory();
         using var device = ComputeDevice.Create(DeviceKind.Cpu);
@@ -21,9 +24,17 @@ public sealed class ExactResumeTests
         Sequential NewModel()
         {
             var model = new Sequential(device: device, seed: 11);
-            model.Add(new Lstm(8, inputShape: (6, 3), dropout: 0.3f, recurrentDropout: recurrentDropout, returnSequences: true));
+            RecurrentLayer Recurrent(int units, bool returnSequences, (int, int)? inputShape, float dropout) => kind switch
+            {
+                "lstm" => new Lstm(units, inputShape: inputShape, dropout: dropout, recurrentDropout: recurrentDropout, returnSequences: returnSequences),
+                "gru" => new Gru(units, inputShape: inputShape, dropout: dropout, recurrentDropout: recurrentDropout, returnSequences: returnSequences),
+                "gru_reset_before" => new Gru(units, inputShape: inputShape, dropout: dropout, recurrentDropout: recurrentDropout,
+                    returnSequences: returnSequences, resetAfter: false),
+                _ => new SimpleRnn(units, inputShape: inputShape, dropout: dropout, recurrentDropout: recurrentDropout, returnSequences: returnSequences),
+            };
+            model.Add(Recurrent(8, true, (6, 3), 0.3f));
             model.Add(new Dropout(0.4f));
-            model.Add(new Lstm(4, recurrentDropout: recurrentDropout));
+            model.Add(Recurrent(4, false, null, 0f));
             model.Add(new Dense(1, activation: "sigmoid"));
             model.Compile("adam", "binary_crossentropy");
             return model;

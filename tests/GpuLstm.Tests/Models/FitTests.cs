@@ -16,19 +16,6 @@ public abstract class FitTests(DeviceFixture fixture) : IDisposable
     private ComputeDevice _device => fixture.Device; // shared by the collection: not disposed here
     private readonly TempDirectory _temp = new();
 
-    /// <summary>Label: is the first step's first feature positive? The LSTM must remember it over 8 steps.</summary>
-    private static (HostArray X, HostArray Y) MemoryTask(int samples, int seed)
-    {
-        var rng = new Random(seed);
-        var x = new float[samples * 8 * 3];
-        var y = new float[samples];
-        for (int i = 0; i < x.Length; i++)
-            x[i] = (float)(rng.NextDouble() * 2 - 1);
-        for (int s = 0; s < samples; s++)
-            y[s] = x[s * 24] > 0 ? 1f : 0f;
-        return (new HostArray(x, samples, 8, 3), new HostArray(y, samples, 1));
-    }
-
     private Sequential NewModel(int seed = 3)
     {
         var model = new Sequential(device: _device, seed: seed);
@@ -41,7 +28,7 @@ public abstract class FitTests(DeviceFixture fixture) : IDisposable
     [SkippableFact]
     public void FitLearnsAndReportsKerasLogs()
     {
-        var (x, y) = MemoryTask(256, 1);
+        var (x, y) = MemoryTask.Create(256, 1);
         using var model = NewModel();
         var history = model.Fit(x, y, batchSize: 32, epochs: 12, verbose: 0, validationSplit: 0.25f);
         Assert.Null(history.StopReason);
@@ -56,7 +43,7 @@ public abstract class FitTests(DeviceFixture fixture) : IDisposable
     [SkippableFact]
     public void SameSeedSameRunDifferentSeedDifferentRun()
     {
-        var (x, y) = MemoryTask(96, 2);
+        var (x, y) = MemoryTask.Create(96, 2);
         using var a = NewModel(seed: 7);
         using var b = NewModel(seed: 7);
         using var c = NewModel(seed: 8);
@@ -71,7 +58,7 @@ public abstract class FitTests(DeviceFixture fixture) : IDisposable
     [SkippableFact]
     public void SavedModelLoadsPredictsIdenticallyAndResumesExactly()
     {
-        var (x, y) = MemoryTask(128, 3);
+        var (x, y) = MemoryTask.Create(128, 3);
         using var model = NewModel();
         model.Fit(x, y, epochs: 2, verbose: 0, shuffle: false);
         string path = _temp.File("model.safetensors");
@@ -136,7 +123,7 @@ public abstract class FitTests(DeviceFixture fixture) : IDisposable
     [SkippableFact]
     public void NaNLossStopsNamingEpochAndStepAndKeepsLastCheckpoint()
     {
-        var (x, y) = MemoryTask(64, 4);
+        var (x, y) = MemoryTask.Create(64, 4);
         using var model = NewModel();
         string checkpoint = _temp.File("best.safetensors");
         model.Fit(x, y, epochs: 1, verbose: 0, callbacks: [new ModelCheckpoint(checkpoint, monitor: "loss")]);
@@ -159,7 +146,7 @@ public abstract class FitTests(DeviceFixture fixture) : IDisposable
     [SkippableFact]
     public void CallbacksStopEarlyAndReduceLearningRate()
     {
-        var (x, y) = MemoryTask(64, 5);
+        var (x, y) = MemoryTask.Create(64, 5);
         using var model = NewModel();
         var stop = new EarlyStopping(monitor: "loss", patience: 1, minDelta: 10); // nothing improves by 10
         var history = model.Fit(x, y, epochs: 10, verbose: 0, callbacks: [stop]);
@@ -179,7 +166,7 @@ public abstract class FitTests(DeviceFixture fixture) : IDisposable
         var e = Assert.Throws<ArgumentException>(() => model.Fit(new HostArray(new float[40], 2, 4, 5), new HostArray(new float[2], 2, 1), verbose: 0));
         Assert.Contains("(None, 8, 3)", e.Message);
         Assert.Contains("[2, 4, 5]", e.Message);
-        var (x, _) = MemoryTask(10, 6);
+        var (x, _) = MemoryTask.Create(10, 6);
         var e2 = Assert.Throws<ArgumentException>(() => model.Fit(x, new HostArray(new float[9], 9, 1), verbose: 0));
         Assert.Contains("10 samples", e2.Message);
         using var uncompiled = new Sequential(device: _device);

@@ -5,8 +5,9 @@ using GpuLstm.Tests.Infrastructure;
 namespace GpuLstm.Tests.Models;
 
 /// <summary>
-/// LSTM recurrentDropout at the model level: training is deterministic per seed and differs from
-/// rate 0 (the masks are used), inference ignores it (Keras: dropout only while training).
+/// recurrentDropout at the model level (LSTM, GRU both reset conventions, SimpleRNN, each also inside
+/// Bidirectional): training is deterministic per seed and differs from rate 0 (the masks are used),
+/// inference ignores it (Keras: dropout only while training).
 /// </summary>
 public abstract class RecurrentDropoutTests(DeviceFixture fixture)
 {
@@ -14,12 +15,15 @@ public abstract class RecurrentDropoutTests(DeviceFixture fixture)
     private static HostArray X => Set.X;
     private static HostArray Y => Set.Y;
 
-    [SkippableFact]
-    public void TrainingIsDeterministicPerSeedAndDiffersFromRateZero()
+    public static TheoryData<string> Kinds => ["lstm", "gru", "gru_reset_before", "simple_rnn"];
+
+    [SkippableTheory]
+    [MemberData(nameof(Kinds))]
+    public void TrainingIsDeterministicPerSeedAndDiffersFromRateZero(string kind)
     {
         (List<double> Loss, float[][] Weights) Train(int seed, float recurrentDropout)
         {
-            using var model = NewModel(seed, recurrentDropout);
+            using var model = NewModel(kind, seed, recurrentDropout);
             var history = model.Fit(X, Y, batchSize: 8, epochs: 2, verbose: 0);
             return (history["loss"].ToList(), model.GetWeights().Select(w => w.Data).ToArray());
         }
@@ -32,22 +36,32 @@ public abstract class RecurrentDropoutTests(DeviceFixture fixture)
         Assert.All(a.Loss, l => Assert.True(double.IsFinite(l), $"loss {l}"));
     }
 
-    [SkippableFact]
-    public void PredictIgnoresItWhileTrainingUsesIt()
+    [SkippableTheory]
+    [MemberData(nameof(Kinds))]
+    public void PredictIgnoresItWhileTrainingUsesIt(string kind)
     {
         // Same seed, so the same initial weights: only the dropout differs.
-        using var dropped = NewModel(seed: 5, recurrentDropout: 0.5f);
-        using var plain = NewModel(seed: 5, recurrentDropout: 0f);
+        using var dropped = NewModel(kind, seed: 5, recurrentDropout: 0.5f);
+        using var plain = NewModel(kind, seed: 5, recurrentDropout: 0f);
         Assert.Equal(plain.Predict(X).Data, dropped.Predict(X).Data);
         Assert.Equal(plain.Evaluate(X, Y)["loss"], dropped.Evaluate(X, Y)["loss"]);
         Assert.NotEqual(plain.TrainOnBatch(X, Y)["loss"], dropped.TrainOnBatch(X, Y)["loss"]);
     }
 
-    private Sequential NewModel(int seed, float recurrentDropout)
+    private Sequential NewModel(string kind, int seed, float recurrentDropout)
     {
+        RecurrentLayer Recurrent(int units, bool returnSequences, (int, int)? inputShape, float dropout) => kind switch
+        {
+            "lstm" => new Lstm(units, inputShape: inputShape, dropout: dropout, recurrentDropout: recurrentDropout, returnSequences: returnSequences),
+            "gru" => new Gru(units, inputShape: inputShape, dropout: dropout, recurrentDropout: recurrentDropout, returnSequences: returnSequences),
+            "gru_reset_before" => new Gru(units, inputShape: inputShape, dropout: dropout, recurrentDropout: recurrentDropout,
+                returnSequences: returnSequences, resetAfter: false),
+            "simple_rnn" => new SimpleRnn(units, inputShape: inputShape, dropout: dropout, recurrentDropout: recurrentDropout, returnSequences: returnSequences),
+            _ => throw new ArgumentException(kind),
+        };
         var model = new Sequential(device: fixture.Device, seed: seed);
-        model.Add(new Lstm(6, inputShape: (5, 3), dropout: 0.2f, recurrentDropout: recurrentDropout, returnSequences: true));
-        model.Add(new Bidirectional(new Lstm(4, recurrentDropout: recurrentDropout)));
+        model.Add(Recurrent(6, true, (5, 3), 0.2f));
+        model.Add(new Bidirectional(Recurrent(4, false, null, 0f)));
         model.Add(new Dense(1, activation: "sigmoid"));
         model.Compile("adam", "binary_crossentropy");
         return model;
