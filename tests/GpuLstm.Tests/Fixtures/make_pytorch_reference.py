@@ -278,6 +278,9 @@ if __name__ == "__main__":
 #   pytorch_gru_import.safetensors      state_dict of GruDense, sorted: GRU(4, 5, num_layers=2) and
 #                                       Linear(5, 3) on the last step (gates r, z, n; Keras z, r, h)
 #   pytorch_gru_import_io.safetensors   x [3, 6, 4], y [3, 3]
+#   pytorch_rnn_import.safetensors      state_dict of RnnDense, sorted: bidirectional RNN(4, 5) (tanh)
+#                                       and Linear(10, 3) on both directions' final states
+#   pytorch_rnn_import_io.safetensors   x [3, 6, 4], y [3, 3]
 # ---------------------------------------------------------------------------------------------
 
 
@@ -341,6 +344,19 @@ class GruDense(nn.Module):
         return self.out(seq[:, -1, :])
 
 
+class RnnDense(nn.Module):
+    """A bidirectional Elman RNN and a Linear on both directions' final states (Keras's Bidirectional without return_sequences)."""
+
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.RNN(4, 5, batch_first=True, bidirectional=True)
+        self.out = nn.Linear(10, 3)
+
+    def forward(self, x):
+        _, h_n = self.rnn(x)  # [2, B, 5]: forward, backward
+        return self.out(torch.cat([h_n[0], h_n[1]], dim=-1))
+
+
 def make_import_by_name():
     torch.set_default_dtype(torch.float32)
     write_import_fixture("named_heads", 3456, NamedHeads, lambda: torch.randint(0, 11, (3, 5)),
@@ -349,6 +365,8 @@ def make_import_by_name():
                          "Tagger (bidirectional LSTM(4, 6), ModuleList[Linear(12, 12), LSTM(12, 12), Linear(12, 12)])")
     write_import_fixture("gru_import", 2468, GruDense, lambda: torch.randn(3, 6, 4),
                          "GruDense (nn.GRU(4, 5, num_layers=2, batch_first=True) + nn.Linear(5, 3))")
+    write_import_fixture("rnn_import", 1357, RnnDense, lambda: torch.randn(3, 6, 4),
+                         "RnnDense (nn.RNN(4, 5, batch_first=True, bidirectional=True) + nn.Linear(10, 3))")
 
 
 if __name__ == "__main__":

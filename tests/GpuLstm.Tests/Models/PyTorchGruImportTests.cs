@@ -1,4 +1,3 @@
-using System.Text.Json;
 using GpuLstm.Device;
 using GpuLstm.IO;
 using GpuLstm.Layers;
@@ -8,40 +7,56 @@ using GpuLstm.Tests.Infrastructure;
 namespace GpuLstm.Tests.Models;
 
 /// <summary>
-/// nn.GRU imports through the importer's cell table (RecurrentCellFormat: gates r, z, n to z, r, h;
-/// bias_ih and bias_hh as the rows of a resetAfter GRU's [2, 3u] bias) and reproduces PyTorch.
-/// The GRU layer is built by its Keras class name, so this test waits (skips) until the engine has one.
+/// nn.GRU and nn.RNN import through the importer's cell table (RecurrentCellFormat: GRU gates r, z, n to
+/// z, r, h with bias_ih and bias_hh as the rows of a resetAfter GRU's [2, 3u] bias; RNN biases summed)
+/// and reproduce PyTorch (Fixtures/make_pytorch_reference.py, make_import_by_name).
 /// </summary>
 public sealed class PyTorchGruImportTests
 {
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
 
-    private static Layer? Gru(string name, bool returnSequences, IReadOnlyList<int>? inputShape)
+    private static void AssertPyTorchOutputs(Sequential model, string io)
     {
-        var config = JsonDocument.Parse($"{{\"units\": 5, \"reset_after\": true, \"return_sequences\": {(returnSequences ? "true" : "false")}}}").RootElement;
-        try
-        {
-            return LayerFactory.Create("GRU", name, config, inputShape);
-        }
-        catch (InvalidDataException e) when (e.Message.Contains("unknown class", StringComparison.Ordinal))
-        {
-            return null;
-        }
+        var reference = SafeTensorsFile.Read(Fixture(io));
+        var x = reference["x"];
+        Compare.Close($"{io} y vs PyTorch", reference["y"].Data, model.Predict(new HostArray(x.Data, x.Shape)).Data, 1e-5, 1e-4);
     }
 
-    [SkippableFact]
+    [Fact]
     public void StackedGruWithLinearGivesPyTorchOutputs()
     {
-        var first = Gru("gru", returnSequences: true, [6, 4]);
-        Skip.If(first is null, "the engine has no GRU layer yet (branch gru)");
         using var device = ComputeDevice.Create(DeviceKind.Cpu);
         using var model = new Sequential(device: device);
-        model.Add(first!);
-        model.Add(Gru("gru_1", returnSequences: false, null)!);
+        model.Add(new Gru(5, returnSequences: true, inputShape: (6, 4)));
+        model.Add(new Gru(5));
         model.Add(new Dense(3));
         model.LoadPyTorchStateDict(Fixture("pytorch_gru_import.safetensors"));
-        var io = SafeTensorsFile.Read(Fixture("pytorch_gru_import_io.safetensors"));
-        var x = io["x"];
-        Compare.Close("GRU + Linear vs PyTorch", io["y"].Data, model.Predict(new HostArray(x.Data, x.Shape)).Data, 1e-5, 1e-4);
+        AssertPyTorchOutputs(model, "pytorch_gru_import_io.safetensors");
+    }
+
+    [Fact]
+    public void BidirectionalRnnWithLinearGivesPyTorchOutputs()
+    {
+        using var device = ComputeDevice.Create(DeviceKind.Cpu);
+        using var model = new Sequential(device: device);
+        model.Add(new Bidirectional(new SimpleRnn(5), inputShape: (6, 4)));
+        model.Add(new Dense(3));
+        model.LoadPyTorchStateDict(Fixture("pytorch_rnn_import.safetensors"));
+        AssertPyTorchOutputs(model, "pytorch_rnn_import_io.safetensors");
+    }
+
+    [Fact]
+    public void ResetBeforeGruHasNoNnGruCounterpart()
+    {
+        using var device = ComputeDevice.Create(DeviceKind.Cpu);
+        using var model = new Sequential(device: device);
+        model.Add(new Gru(5, returnSequences: true, inputShape: (6, 4), resetAfter: false));
+        model.Add(new Gru(5));
+        model.Add(new Dense(3));
+        model.Build();
+        var before = model.Parameters!.Values.ToArray();
+        var e = Assert.Throws<InvalidDataException>(() => model.LoadPyTorchStateDict(Fixture("pytorch_gru_import.safetensors")));
+        Assert.Contains("Keras 'gru/bias' is [15]; nn.GRU's biases fill [2, 15] (for a GRU: resetAfter: true)", e.Message);
+        Assert.Equal(before, model.Parameters.Values.ToArray());
     }
 }
