@@ -1,8 +1,6 @@
 using GpuLstm.Device;
-using GpuLstm.IO;
 using GpuLstm.Layers;
 using GpuLstm.Models;
-using GpuLstm.Tests.Infrastructure;
 
 namespace GpuLstm.Tests.Models;
 
@@ -15,13 +13,6 @@ public sealed class PyTorchGruImportTests
 {
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
 
-    private static void AssertPyTorchOutputs(Sequential model, string io)
-    {
-        var reference = SafeTensorsFile.Read(Fixture(io));
-        var x = reference["x"];
-        Compare.Close($"{io} y vs PyTorch", reference["y"].Data, model.Predict(new HostArray(x.Data, x.Shape)).Data, 1e-5, 1e-4);
-    }
-
     [Fact]
     public void StackedGruWithLinearGivesPyTorchOutputs()
     {
@@ -31,7 +22,7 @@ public sealed class PyTorchGruImportTests
         model.Add(new Gru(5));
         model.Add(new Dense(3));
         model.LoadPyTorchStateDict(Fixture("pytorch_gru_import.safetensors"));
-        AssertPyTorchOutputs(model, "pytorch_gru_import_io.safetensors");
+        PyTorchImportByNameTests.AssertPyTorchOutputs(model, "pytorch_gru_import_io.safetensors");
     }
 
     [Fact]
@@ -42,7 +33,7 @@ public sealed class PyTorchGruImportTests
         model.Add(new Bidirectional(new SimpleRnn(5), inputShape: (6, 4)));
         model.Add(new Dense(3));
         model.LoadPyTorchStateDict(Fixture("pytorch_rnn_import.safetensors"));
-        AssertPyTorchOutputs(model, "pytorch_rnn_import_io.safetensors");
+        PyTorchImportByNameTests.AssertPyTorchOutputs(model, "pytorch_rnn_import_io.safetensors");
     }
 
     [Fact]

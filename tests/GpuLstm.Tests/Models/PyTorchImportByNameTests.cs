@@ -46,7 +46,8 @@ public sealed class PyTorchImportByNameTests
         return model;
     }
 
-    private static void AssertPyTorchOutputs(Sequential model, string io)
+    /// <summary>Predicts the io fixture's x and compares with its y (PyTorch's output).</summary>
+    internal static void AssertPyTorchOutputs(Sequential model, string io)
     {
         var reference = SafeTensorsFile.Read(Fixture(io));
         var x = reference["x"];
