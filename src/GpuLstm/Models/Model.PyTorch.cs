@@ -3,11 +3,11 @@ using GpuLstm.Models.PyTorch;
 namespace GpuLstm.Models;
 
 /// <summary>Imports a PyTorch state_dict saved as safetensors (see <see cref="LoadPyTorchStateDict(string)"/>).</summary>
-public sealed partial class Sequential
+public partial class Model
 {
     /// <summary>
     /// Loads a PyTorch state_dict saved as safetensors (<c>safetensors.torch.save_file(model.state_dict(), path)</c>)
-    /// into this model, pairing PyTorch modules with layers by their state_dict prefixes:
+    /// into this model (Sequential or functional; layers in <see cref="Layers"/> order), pairing PyTorch modules with layers by their state_dict prefixes:
     /// nn.Linear (<c>fc.weight</c> [out, in], <c>fc.bias</c>) fills a Dense or TimeDistributed(Dense) (kernel transposed);
     /// nn.Embedding (<c>emb.weight</c> [num, dim]) an Embedding; layer k of an nn.LSTM (<c>rnn.weight_ih_l{k}</c> [4H, in],
     /// <c>weight_hh_l{k}</c>, <c>bias_ih_l{k}</c>, <c>bias_hh_l{k}</c>; gates i, f, g, o as in Keras, biases summed) an LSTM,
