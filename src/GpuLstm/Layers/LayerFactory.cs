@@ -1,51 +1,111 @@
-using System.Text.Json;
+using GpuLstm.Models;
 
 namespace GpuLstm.Layers;
 
-/// <summary>Recreates layers from the class name and config a saved model stores.</summary>
+/// <summary>
+/// Recreates layers from the class name and config a saved model stores, in two steps: Parse checks
+/// every key (type, range, known names) and creates nothing; the SavedLayer it returns creates the layer.
+/// </summary>
 internal static class LayerFactory
 {
     private static readonly string[] KnownClasses =
         ["LSTM", "GRU", "SimpleRNN", "Dense", "Dropout", "Embedding", "Bidirectional", "TimeDistributed", "Concatenate", "Add"];
 
+    private static readonly string[] RecurrentClasses = ["LSTM", "GRU", "SimpleRNN"];
+    private static readonly string[] ElementActivations = ["linear", "sigmoid", "tanh", "relu", "hard_sigmoid"];
+    private static readonly string[] DenseActivations = [.. ElementActivations, "softmax"];
+    private static readonly string[] MergeModeNames = ["concat", "sum", "mul", "ave"];
+
     /// <summary>Classes that can be a model's first layer and so take the saved input shape on load.</summary>
     private static readonly HashSet<string> TakesInputShape = ["LSTM", "GRU", "SimpleRNN", "Dense", "Embedding", "Bidirectional"];
 
-    /// <summary>The input shape to pass to <see cref="Create"/> for a saved layer: only a first layer of a class that takes one gets it.</summary>
+    /// <summary>The input shape to pass to a SavedLayer's Create: only a first layer of a class that takes one gets it.</summary>
     public static IReadOnlyList<int>? InputShapeFor(string className, bool first, IReadOnlyList<int> inputShape) =>
         first && TakesInputShape.Contains(className) ? inputShape : null;
 
-    public static Layer Create(string className, string name, JsonElement config, IReadOnlyList<int>? inputShape)
+    /// <summary>Checks a saved layer {class, name, config} completely; creates nothing.</summary>
+    public static SavedLayer Parse(RecordNode layer)
     {
-        bool B(string key, bool fallback) => config.TryGetProperty(key, out var v) ? v.GetBoolean() : fallback;
-        string S(string key, string fallback) => config.TryGetProperty(key, out var v) ? v.GetString() ?? fallback : fallback;
-        int I(string key) => config.TryGetProperty(key, out var v) ? v.GetInt32()
-            : throw new InvalidDataException($"saved layer '{name}' ({className}) has no '{key}' in its config.");
-        float F(string key) => config.TryGetProperty(key, out var v) ? v.GetSingle() : 0f;
-        (int, int)? sequenceShape = inputShape is { Count: 2 } s ? (s[0], s[1]) : null;
-        return className switch
+        string className = layer["class"].OneOf(KnownClasses);
+        string name = layer["name"].String();
+        if (name.Length == 0 || name.Length > 256)
+            throw layer["name"].Error($"has {name.Length} characters, expected 1 to 256.");
+        return Parse(className, name, layer["config"]);
+    }
+
+    private static SavedLayer Parse(string className, string name, RecordNode config)
+    {
+        config.RequireObject();
+        bool B(string key, bool fallback) => config.Optional(key)?.Bool() ?? fallback;
+        string A(string key, string fallback, string[] allowed) => config.Optional(key)?.OneOf(allowed) ?? fallback;
+        int Size(string key) => config[key].Int(1, RecordNode.MaxSize);
+        float Rate(string key) => config.Optional(key)?.Float(0, 0.999999) ?? 0f;
+        static (int, int)? Sequence(IReadOnlyList<int>? s) => s is { Count: 2 } ? (s[0], s[1]) : null;
+        switch (className)
         {
-            "LSTM" => new Lstm(I("units"), S("activation", "tanh"), S("recurrent_activation", "sigmoid"), B("use_bias", true),
-                B("unit_forget_bias", true), F("dropout"), F("recurrent_dropout"), returnSequences: B("return_sequences", false),
-                goBackwards: B("go_backwards", false), stateful: B("stateful", false), name: name,
-                inputShape: sequenceShape, returnState: B("return_state", false)),
-            "GRU" => new Gru(I("units"), S("activation", "tanh"), S("recurrent_activation", "sigmoid"), B("use_bias", true),
-                F("dropout"), F("recurrent_dropout"), B("return_sequences", false), B("go_backwards", false), B("stateful", false),
-                name, sequenceShape, B("return_state", false), B("reset_after", true)),
-            "SimpleRNN" => new SimpleRnn(I("units"), S("activation", "tanh"), B("use_bias", true), F("dropout"), F("recurrent_dropout"),
-                B("return_sequences", false), B("go_backwards", false), B("stateful", false), name, sequenceShape, B("return_state", false)),
-            "Dense" => new Dense(I("units"), S("activation", "linear"), B("use_bias", true), name, inputShape),
-            "Dropout" => new Dropout(config.GetProperty("rate").GetSingle(), name),
-            "Embedding" => new Embedding(I("input_dim"), I("output_dim"), B("mask_zero", false), name,
-                inputShape is { Count: 1 } e ? e[0] : null),
-            "Bidirectional" => new Bidirectional(Create(S("layer_class", "LSTM"), name, config.GetProperty("layer"), null) as RecurrentLayer
-                ?? throw new InvalidDataException($"saved layer '{name}' (Bidirectional) wraps '{S("layer_class", "LSTM")}'; expected LSTM, GRU or SimpleRNN."),
-                S("merge_mode", "concat"), name, sequenceShape),
-            "Concatenate" => new Concatenate(config.TryGetProperty("axis", out var axis) ? axis.GetInt32() : -1, name),
-            "Add" => new Add(name),
-            "TimeDistributed" => new TimeDistributed(Create(S("layer_class", "Dense"), name, config.GetProperty("layer"), null), name),
-            _ => throw new InvalidDataException(
-                $"saved layer '{name}' has unknown class '{className}'; expected one of {string.Join(", ", KnownClasses)}."),
-        };
+            case "LSTM":
+            {
+                var (units, activation, recurrent, bias, forgetBias) = (Size("units"), A("activation", "tanh", ElementActivations),
+                    A("recurrent_activation", "sigmoid", ElementActivations), B("use_bias", true), B("unit_forget_bias", true));
+                var (dropout, recurrentDropout, sequences, backwards, stateful, state) = Recurrent();
+                return new(className, name, s => new Lstm(units, activation, recurrent, bias, forgetBias, dropout, recurrentDropout,
+                    sequences, backwards, stateful, name, Sequence(s), state)) { StateCount = 2, ReturnState = state };
+            }
+            case "GRU":
+            {
+                var (units, activation, recurrent, bias, resetAfter) = (Size("units"), A("activation", "tanh", ElementActivations),
+                    A("recurrent_activation", "sigmoid", ElementActivations), B("use_bias", true), B("reset_after", true));
+                var (dropout, recurrentDropout, sequences, backwards, stateful, state) = Recurrent();
+                return new(className, name, s => new Gru(units, activation, recurrent, bias, dropout, recurrentDropout,
+                    sequences, backwards, stateful, name, Sequence(s), state, resetAfter)) { StateCount = 1, ReturnState = state };
+            }
+            case "SimpleRNN":
+            {
+                var (units, activation, bias) = (Size("units"), A("activation", "tanh", ElementActivations), B("use_bias", true));
+                var (dropout, recurrentDropout, sequences, backwards, stateful, state) = Recurrent();
+                return new(className, name, s => new SimpleRnn(units, activation, bias, dropout, recurrentDropout,
+                    sequences, backwards, stateful, name, Sequence(s), state)) { StateCount = 1, ReturnState = state };
+            }
+            case "Dense":
+            {
+                var (units, activation, bias) = (Size("units"), A("activation", "linear", DenseActivations), B("use_bias", true));
+                return new(className, name, s => new Dense(units, activation, bias, name, s));
+            }
+            case "Dropout":
+            {
+                float rate = config["rate"].Float(0, 0.999999);
+                return new(className, name, _ => new Dropout(rate, name));
+            }
+            case "Embedding":
+            {
+                var (inputDim, outputDim, maskZero) = (Size("input_dim"), Size("output_dim"), B("mask_zero", false));
+                return new(className, name, s => new Embedding(inputDim, outputDim, maskZero, name, s is { Count: 1 } e ? e[0] : null));
+            }
+            case "Bidirectional":
+            {
+                string inner = config.Optional("layer_class")?.OneOf(RecurrentClasses) ?? "LSTM";
+                var wrapped = Parse(inner, name, config["layer"]);
+                string mode = A("merge_mode", "concat", MergeModeNames);
+                if (wrapped.ReturnState)
+                    throw config["layer"]["return_state"].Error("is true; Bidirectional does not support a wrapped layer with return_state.");
+                return new(className, name, s => new Bidirectional((RecurrentLayer)wrapped.Create(null), mode, name, Sequence(s)));
+            }
+            case "TimeDistributed":
+            {
+                string inner = config.Optional("layer_class")?.OneOf(["Dense", "Dropout"]) ?? "Dense";
+                var wrapped = Parse(inner, name, config["layer"]);
+                return new(className, name, _ => new TimeDistributed(wrapped.Create(null), name));
+            }
+            case "Concatenate":
+            {
+                int axis = config.Optional("axis")?.Int(-1, -1) ?? -1;
+                return new(className, name, _ => new Concatenate(axis, name));
+            }
+            default: // "Add": Parse(RecordNode) admits only KnownClasses
+                return new(className, name, _ => new Add(name));
+        }
+
+        (float, float, bool, bool, bool, bool) Recurrent() => (Rate("dropout"), Rate("recurrent_dropout"), B("return_sequences", false),
+            B("go_backwards", false), B("stateful", false), B("return_state", false));
     }
 }

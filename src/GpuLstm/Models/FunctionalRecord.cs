@@ -1,4 +1,3 @@
-using System.Text.Json;
 using GpuLstm.Layers;
 
 namespace GpuLstm.Models;
@@ -29,45 +28,91 @@ internal static class FunctionalRecord
         };
     }
 
-    public static Model Create(JsonElement root, Device.ComputeDevice? device, string path)
+    /// <summary>
+    /// Checks a functional model's record completely (layers, calls, the tensors each call reads, inputs,
+    /// outputs); the function it returns replays the calls on the host, allocating nothing.
+    /// </summary>
+    public static Func<Model> Parse(RecordNode root, string name, int seed, Device.ComputeDevice? device)
     {
-        string file = Path.GetFileName(path);
-        var layers = root.GetProperty("layers").EnumerateArray().ToDictionary(
-            l => l.GetProperty("name").GetString()!,
-            l => LayerFactory.Create(l.GetProperty("class").GetString()!, l.GetProperty("name").GetString()!, l.GetProperty("config"), null));
-        var calls = new List<SymbolicTensor[]>();
-        SymbolicTensor Tensor(JsonElement reference)
+        var layerNodes = root["layers"].Items(1, 4096);
+        var layers = new Dictionary<string, SavedLayer>();
+        foreach (var node in layerNodes)
         {
-            int call = reference[0].GetInt32(), output = reference[1].GetInt32();
-            if (call < 0 || call >= calls.Count || output < 0 || output >= calls[call].Length)
-                throw new InvalidDataException($"Load: {file} refers to output {output} of call {call}, which does not come before it.");
-            return calls[call][output];
+            var layer = LayerFactory.Parse(node);
+            if (!layers.TryAdd(layer.Name, layer))
+                throw node["name"].Error($"is '{layer.Name}', the name of an earlier layer.");
         }
-        foreach (var node in root.GetProperty("nodes").EnumerateArray())
+        var nodes = root["nodes"].Items(1, 1 << 16);
+        var outputCounts = new int[nodes.Count];
+        var calls = new List<Func<SymbolicTensor[][], Dictionary<string, Layer>, SymbolicTensor[]>>();
+        var inputNodes = new HashSet<int>();
+        var called = new HashSet<string>();
+        for (int i = 0; i < nodes.Count; i++)
         {
-            if (node.TryGetProperty("input", out var inputName))
+            var node = nodes[i];
+            int current = i;
+            Func<SymbolicTensor[][], SymbolicTensor> Reference(RecordNode r)
             {
-                var shape = node.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32() is var v && v < 0 ? (int?)null : v).ToArray();
-                calls.Add([new Input(shape, inputName.GetString())]);
+                var pair = r.Items(2, 2);
+                int call = pair[0].Int(0, current - 1);
+                int output = pair[1].Int(0, outputCounts[call] - 1);
+                return tensors => tensors[call][output];
+            }
+            if (node.Has("input"))
+            {
+                string inputName = node["input"].String();
+                var shape = node["shape"].Shape(allowAny: true).Select(d => d < 0 ? (int?)null : d).ToArray();
+                inputNodes.Add(i);
+                outputCounts[i] = 1;
+                calls.Add((_, _) => [new Input(shape, inputName)]);
                 continue;
             }
-            string name = node.GetProperty("layer").GetString()!;
-            var layer = layers.TryGetValue(name, out var l) ? l
-                : throw new InvalidDataException($"Load: {file} calls layer '{name}', which its layer list lacks.");
-            var read = node.GetProperty("inputs").EnumerateArray().Select(Tensor).ToArray();
-            var x = read.Length > 0 ? read[0] : throw new InvalidDataException($"Load: {file} calls layer '{name}' on no input.");
-            var states = node.GetProperty("initial_state").EnumerateArray().Select(Tensor).ToArray();
-            bool withState = node.GetProperty("with_state").GetBoolean();
-            calls.Add(layer switch
+            string layerName = node["layer"].String();
+            var saved = layers.TryGetValue(layerName, out var l) ? l
+                : throw node["layer"].Error($"is '{layerName}', which the layer list lacks.");
+            called.Add(layerName);
+            var read = node["inputs"].Items(saved.IsMerge ? 2 : 1, saved.IsMerge ? 64 : 1).Select(Reference).ToArray();
+            var states = node["initial_state"].Items(0, saved.StateCount).Select(Reference).ToArray();
+            if (states.Length != 0 && states.Length != saved.StateCount)
+                throw node["initial_state"].Error($"has {states.Length} states; {layerName} ({saved.ClassName}) takes {saved.StateCount}.");
+            bool withState = node["with_state"].Bool();
+            if (withState != saved.ReturnState)
+                throw node["with_state"].Error($"is {(withState ? "true" : "false")}, but layer '{layerName}' has return_state {(saved.ReturnState ? "true" : "false")}.");
+            outputCounts[i] = withState ? 1 + saved.StateCount : 1;
+            calls.Add((tensors, created) =>
             {
-                RecurrentLayer r when withState => r.ApplyWithState(x, states.Length > 0 ? states : null),
-                RecurrentLayer r when states.Length > 0 => [r.Apply(x, states)],
-                MergeLayer m => [m.Apply(read)],
-                _ => [layer.Apply(x)],
+                var layer = created[layerName];
+                var x = read.Select(r => r(tensors)).ToArray();
+                var s = states.Select(r => r(tensors)).ToArray();
+                return layer switch
+                {
+                    RecurrentLayer r when withState => r.ApplyWithState(x[0], s.Length > 0 ? s : null),
+                    RecurrentLayer r when s.Length > 0 => [r.Apply(x[0], s)],
+                    MergeLayer m => [m.Apply(x)],
+                    _ => [layer.Apply(x[0])],
+                };
             });
         }
-        var inputs = root.GetProperty("inputs").EnumerateArray().Select(i => calls[i.GetInt32()][0]).ToArray();
-        var outputs = root.GetProperty("outputs").EnumerateArray().Select(Tensor).ToArray();
-        return new Model(inputs, outputs, root.GetProperty("name").GetString() ?? "functional", device, root.GetProperty("seed").GetInt32());
+        if (layers.Keys.FirstOrDefault(k => !called.Contains(k)) is { } unused)
+            throw root["layers"].Error($"lists layer '{unused}', which no node calls.");
+        var inputs = root["inputs"].Items(1, 256).Select(n => n.Int(0, nodes.Count - 1) is var i && inputNodes.Contains(i) ? i
+            : throw n.Error($"is {i}, which is not an input node.")).ToArray();
+        if (inputs.Distinct().Count() != inputs.Length)
+            throw root["inputs"].Error("lists an input twice.");
+        var outputs = root["outputs"].Items(1, 256).Select(r =>
+        {
+            var pair = r.Items(2, 2);
+            int call = pair[0].Int(0, nodes.Count - 1);
+            return (Call: call, Output: pair[1].Int(0, outputCounts[call] - 1));
+        }).ToArray();
+        return () =>
+        {
+            var created = layerNodes.Zip(layers.Values).ToDictionary(p => p.Second.Name, p => p.First.Creating(() => p.Second.Create(null)));
+            var tensors = new SymbolicTensor[nodes.Count][];
+            for (int i = 0; i < nodes.Count; i++)
+                tensors[i] = nodes[i].Creating(() => calls[i](tensors, created));
+            return root.Creating(() => new Model(inputs.Select(i => tensors[i][0]).ToArray(),
+                outputs.Select(o => tensors[o.Call][o.Output]).ToArray(), name, device, seed));
+        };
     }
 }

@@ -132,27 +132,50 @@ public partial class Model
 
     /// <summary>
     /// Recreates a model saved by Save on <paramref name="device"/> (null: the best device present): a
-    /// Sequential or a functional Model, whichever was saved.
+    /// Sequential or a functional Model, whichever was saved. The whole record is checked first, then the
+    /// layers are created on the host and their weight shapes compared with the file's tensors; only then
+    /// is anything allocated. A bad file is an InvalidDataException naming it and the key or tensor (the
+    /// reader's own errors aside); nothing stays allocated.
     /// </summary>
     public static Model Load(string path, Device.ComputeDevice? device = null)
     {
         var (content, root) = ReadArchitecture(path);
-        Model model = root.TryGetProperty("class", out var kind) && kind.GetString() == "Functional"
-            ? FunctionalRecord.Create(root, device, path)
-            : Sequential.Create(root, device);
+        var record = new RecordNode(root, Path.GetFileName(path), "");
+        record.RequireObject();
+        bool functional = (record.Optional("class")?.OneOf(["Sequential", "Functional"]) ?? "Sequential") == "Functional";
+        string name = record["name"].String();
+        int seed = record["seed"].Int(int.MinValue, int.MaxValue);
+        ulong? randomState = record.Optional("random_state") is { } state // absent in files from before it was saved
+            ? ulong.TryParse(state.String(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong value)
+                ? value
+                : throw state.Error("is not an unsigned 64-bit integer.")
+            : null;
+        Func<Model> create = functional
+            ? FunctionalRecord.Parse(record, name, seed, device)
+            : Sequential.Parse(record, name, seed, device);
+        var compile = record.Optional("compile") is { } c // null or absent: saved uncompiled
+            ? SavedCompile.Parse(c, functional ? record["outputs"].Items().Count : 1)
+            : null;
+        var model = create();
         try
         {
+            if (compile is not null)
+                record["compile"].Creating(() =>
+                {
+                    compile.Apply(model);
+                    return 0;
+                });
+            var weights = model.CheckTensors(content, compile, record.File);
             model.Build();
-            model.LoadWeights(path);
-            if (root.TryGetProperty("random_state", out var state)) // absent in files from before it was saved
+            for (int i = 0; i < weights.Count; i++)
+                model.Parameters!.Parameters[i].CopyFrom(weights[i].Data);
+            if (compile is not null && model.Optimizer is { } optimizer)
             {
-                model.Random.State = ulong.TryParse(state.GetString(), System.Globalization.NumberStyles.None,
-                    System.Globalization.CultureInfo.InvariantCulture, out ulong value)
-                    ? value
-                    : throw new InvalidDataException($"Load: {Path.GetFileName(path)} has random_state '{state}', expected an unsigned 64-bit integer.");
+                foreach (var tensor in content.Tensors.Where(t => t.Name.StartsWith(OptimizerPrefix, StringComparison.Ordinal)))
+                    optimizer.State(tensor.Name[OptimizerPrefix.Length..], model.Parameters!).CopyFrom(tensor.Data);
             }
-            if (root.TryGetProperty("compile", out var compile) && compile.ValueKind == JsonValueKind.Object)
-                model.RestoreCompile(compile, content, path);
+            if (randomState is { } r)
+                model.Random.State = r;
             return model;
         }
         catch
@@ -165,6 +188,7 @@ public partial class Model
     /// <summary>The saved model's architecture (Sequential: input_shape and layers; functional: layers, inputs, nodes, outputs).</summary>
     private protected virtual Dictionary<string, object?> ArchitectureRecord() => FunctionalRecord.Write(_graph!);
 
+    /// <summary>The architecture record's root: a format version this build reads and JSON that parses.</summary>
     private static (SafeTensorsContent Content, JsonElement Root) ReadArchitecture(string path)
     {
         var content = SafeTensorsFile.Read(path);
@@ -173,40 +197,12 @@ public partial class Model
             throw new InvalidDataException($"Load: {Path.GetFileName(path)} holds weights only (no architecture); build the model in code and call LoadWeights.");
         try
         {
-            return (content, JsonDocument.Parse(json).RootElement);
+            return (content, JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 }).RootElement);
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"Load: {Path.GetFileName(path)} has a corrupt architecture record: {e.Message}");
+            throw new InvalidDataException($"Load: {Path.GetFileName(path)} has a corrupt architecture record ({ModelKey}): {e.Message}");
         }
-    }
-
-    private void RestoreCompile(JsonElement compile, SafeTensorsContent content, string path)
-    {
-        var config = compile.GetProperty("optimizer_config");
-        float F(string key) => config.GetProperty(key).GetSingle();
-        Optimizer optimizer = compile.GetProperty("optimizer").GetString() switch
-        {
-            "adam" => new Adam(F("learning_rate"), F("beta_1"), F("beta_2"), F("epsilon")),
-            "adamw" => new AdamW(F("learning_rate"), F("weight_decay"), F("beta_1"), F("beta_2"), F("epsilon")),
-            "sgd" => new Sgd(F("learning_rate"), F("momentum"), F("nesterov") != 0),
-            "rmsprop" => new RmsProp(F("learning_rate"), F("rho"), F("epsilon")),
-            var other => throw new InvalidDataException($"Load: unknown optimizer '{other}' in {Path.GetFileName(path)}."),
-        };
-        optimizer.ClipValue = compile.GetProperty("clip_value").GetSingle();
-        optimizer.ClipNorm = compile.TryGetProperty("clip_norm", out var clipNorm) ? clipNorm.GetSingle() : 0f;
-        optimizer.GlobalClipNorm = compile.GetProperty("global_clip_norm").GetSingle();
-        optimizer.RestoreIterations(compile.GetProperty("iterations").GetInt64());
-        foreach (var tensor in content.Tensors.Where(t => t.Name.StartsWith(OptimizerPrefix, StringComparison.Ordinal)))
-        {
-            var state = optimizer.State(tensor.Name[OptimizerPrefix.Length..], Parameters!);
-            state.CopyFrom(Checked(tensor, state.Shape, path));
-        }
-        var metrics = compile.GetProperty("metrics").EnumerateArray().Select(m => m.GetString()!).ToList();
-        if (compile.TryGetProperty("losses", out var losses)) // absent in files from before multi-output models
-            Compile(optimizer, losses.EnumerateArray().Select(l => new LossFunction(l.GetProperty("name").GetString()!, l.GetProperty("from_logits").GetBoolean())).ToList(), metrics);
-        else
-            Compile(optimizer, new LossFunction(compile.GetProperty("loss").GetString()!, compile.GetProperty("from_logits").GetBoolean()), metrics);
     }
 
     private IEnumerable<NamedTensorData> WeightData() =>

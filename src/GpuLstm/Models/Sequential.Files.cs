@@ -1,4 +1,3 @@
-using System.Text.Json;
 using GpuLstm.Layers;
 
 namespace GpuLstm.Models;
@@ -25,27 +24,44 @@ public sealed partial class Sequential
     internal static Dictionary<string, object?> LayerRecord(Layer layer) =>
         new() { ["class"] = layer.KerasClassName, ["name"] = layer.Name, ["config"] = layer.Config() };
 
-    internal static Sequential Create(JsonElement root, Device.ComputeDevice? device)
+    /// <summary>Checks a Sequential's record (input_shape, layers) completely; the function it returns creates the model on the host.</summary>
+    internal static Func<Sequential> Parse(RecordNode root, string name, int seed, Device.ComputeDevice? device)
     {
-        var inputShape = root.GetProperty("input_shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        var model = new Sequential(root.GetProperty("name").GetString() ?? "sequential", device, root.GetProperty("seed").GetInt32());
-        try
+        var inputShape = root["input_shape"].Shape(allowAny: true);
+        var layerNodes = root["layers"].Items(1, 4096);
+        var layers = layerNodes.Select(LayerFactory.Parse).ToArray();
+        var names = new HashSet<string>();
+        for (int i = 0; i < layers.Length; i++)
         {
-            bool first = true;
-            foreach (var layer in root.GetProperty("layers").EnumerateArray())
+            if (!names.Add(layers[i].Name))
+                throw layerNodes[i]["name"].Error($"is '{layers[i].Name}', the name of an earlier layer.");
+        }
+        return () =>
+        {
+            var model = new Sequential(name, device, seed);
+            try
             {
-                string className = layer.GetProperty("class").GetString()!;
-                model.Add(LayerFactory.Create(className, layer.GetProperty("name").GetString()!, layer.GetProperty("config"),
-                    LayerFactory.InputShapeFor(className, first, inputShape)));
-                first = false;
+                for (int i = 0; i < layers.Length; i++)
+                {
+                    var shape = LayerFactory.InputShapeFor(layers[i].ClassName, i == 0, inputShape);
+                    layerNodes[i].Creating(() =>
+                    {
+                        model.Add(layers[i].Create(shape));
+                        return 0;
+                    });
+                }
+                root["input_shape"].Creating(() =>
+                {
+                    model.InferShapes(inputShape);
+                    return 0;
+                });
+                return model;
             }
-            model.Build(inputShape);
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+        };
     }
 }
