@@ -14,6 +14,14 @@ public static class TestData
 
     public static double[] ToDouble(float[] x) => Array.ConvertAll(x, v => (double)v);
 
+    /// <summary>A device tensor holding data that records gradients (an op input under test).</summary>
+    public static GpuLstm.Memory.Tensor Param(GpuLstm.Device.ComputeDevice device, float[] data, int[] shape, string name)
+    {
+        var t = GpuLstm.Memory.Tensor.FromArray(device, data, shape, name);
+        t.RequiresGrad = true;
+        return t;
+    }
+
     /// <summary>
     /// Central finite difference of a double-precision reference function with respect to
     /// params[index], the other inputs held fixed.

@@ -31,8 +31,8 @@ public abstract class LstmSequenceDropoutTests(DeviceFixture fixture)
         var b = TestData.Uniform(24, g4, 0.5f);
         var h0 = initialState ? TestData.Uniform(25, batch * hidden, 0.5f) : new float[batch * hidden];
         var c0 = initialState ? TestData.Uniform(26, batch * hidden, 0.5f) : new float[batch * hidden];
-        var recurrentMask = DropMask(27, batch * g4);          // [B, 4H]
-        var inputMask = inputDropout ? DropMask(28, batch * 4 * inputs) : null; // [B, 4I]
+        var recurrentMask = SequenceOpCheck.DropMask(27, batch * g4, Rate);          // [B, 4H]
+        var inputMask = inputDropout ? SequenceOpCheck.DropMask(28, batch * 4 * inputs, Rate) : null; // [B, 4I]
         // [T, B]: row 1 padded after 3 steps, row 2 with a hole at step 1.
         var mask = new float[steps * batch];
         for (int t = 0; t < steps; t++)
@@ -46,12 +46,12 @@ public abstract class LstmSequenceDropoutTests(DeviceFixture fixture)
         var rC = TestData.Uniform(31, batch * hidden);
 
         using var tape = new Tape(device);
-        using var tx = Param(device, x, [steps, batch, inputs], "x");
-        using var tw = Param(device, w, [inputs, g4], "kernel");
-        using var tu = Param(device, u, [hidden, g4], "recurrent_kernel");
-        using var tb = Param(device, b, [g4], "bias");
-        using var th0 = Param(device, h0, [batch, hidden], "h0");
-        using var tc0 = Param(device, c0, [batch, hidden], "c0");
+        using var tx = TestData.Param(device, x, [steps, batch, inputs], "x");
+        using var tw = TestData.Param(device, w, [inputs, g4], "kernel");
+        using var tu = TestData.Param(device, u, [hidden, g4], "recurrent_kernel");
+        using var tb = TestData.Param(device, b, [g4], "bias");
+        using var th0 = TestData.Param(device, h0, [batch, hidden], "h0");
+        using var tc0 = TestData.Param(device, c0, [batch, hidden], "c0");
         using var tm = Tensor.FromArray(device, mask, [steps, batch], "mask");
         using var trm = Tensor.FromArray(device, recurrentMask, [batch, g4], "recurrent_dropout_mask");
         using var tim = inputMask is null ? null : Tensor.FromArray(device, inputMask, [batch, 4 * inputs], "input_dropout_mask");
@@ -99,20 +99,6 @@ public abstract class LstmSequenceDropoutTests(DeviceFixture fixture)
         Assert.Contains("recurrent dropout mask", e.Message);
         Assert.Contains("[2, 16]", e.Message);
         Assert.Contains("[2, 4]", e.Message);
-    }
-
-    /// <summary>Inverted-dropout values: 0 with probability Rate, else 1/(1-Rate).</summary>
-    private static float[] DropMask(int seed, int count)
-    {
-        var rng = new Random(seed);
-        return Enumerable.Range(0, count).Select(_ => rng.NextDouble() < Rate ? 0f : 1f / (1f - Rate)).ToArray();
-    }
-
-    private static Tensor Param(GpuLstm.Device.ComputeDevice device, float[] data, int[] shape, string name)
-    {
-        var t = Tensor.FromArray(device, data, shape, name);
-        t.RequiresGrad = true;
-        return t;
     }
 }
 

@@ -34,12 +34,12 @@ public abstract class LstmSequenceOpTests(DeviceFixture fixture)
         var rC = TestData.Uniform(9, batch * hidden);
 
         using var tape = new Tape(device);
-        using var tx = Param(device, x, [steps, batch, inputs], "x");
-        using var tw = Param(device, w, [inputs, g4], "kernel");
-        using var tu = Param(device, u, [hidden, g4], "recurrent_kernel");
-        using var tb = Param(device, b, [g4], "bias");
-        using var th0 = Param(device, h0, [batch, hidden], "h0");
-        using var tc0 = Param(device, c0, [batch, hidden], "c0");
+        using var tx = TestData.Param(device, x, [steps, batch, inputs], "x");
+        using var tw = TestData.Param(device, w, [inputs, g4], "kernel");
+        using var tu = TestData.Param(device, u, [hidden, g4], "recurrent_kernel");
+        using var tb = TestData.Param(device, b, [g4], "bias");
+        using var th0 = TestData.Param(device, h0, [batch, hidden], "h0");
+        using var tc0 = TestData.Param(device, c0, [batch, hidden], "c0");
         var outputs = LstmSequenceOp.Forward(tape, tx, tw, tu, tb, th0, tc0, cellAct, recAct);
 
         var d = new[] { x, w, u, b, h0, c0 }.Select(TestData.ToDouble).ToArray();
@@ -91,12 +91,12 @@ public abstract class LstmSequenceOpTests(DeviceFixture fixture)
         var rH = TestData.Uniform(78, batch * hidden);
 
         using var tape = new Tape(device);
-        using var tx = Param(device, x, [steps, batch, inputs], "x");
-        using var tw = Param(device, w, [inputs, g4], "kernel");
-        using var tu = Param(device, u, [hidden, g4], "recurrent_kernel");
-        using var tb = Param(device, b, [g4], "bias");
-        using var th0 = Param(device, h0, [batch, hidden], "h0");
-        using var tc0 = Param(device, c0, [batch, hidden], "c0");
+        using var tx = TestData.Param(device, x, [steps, batch, inputs], "x");
+        using var tw = TestData.Param(device, w, [inputs, g4], "kernel");
+        using var tu = TestData.Param(device, u, [hidden, g4], "recurrent_kernel");
+        using var tb = TestData.Param(device, b, [g4], "bias");
+        using var th0 = TestData.Param(device, h0, [batch, hidden], "h0");
+        using var tc0 = TestData.Param(device, c0, [batch, hidden], "c0");
         using var tm = Tensor.FromArray(device, mask, [steps, batch], "mask");
         var outputs = LstmSequenceOp.Forward(tape, tx, tw, tu, tb, th0, tc0, mask: tm);
         var d = new[] { x, w, u, b, h0, c0 }.Select(TestData.ToDouble).ToArray();
@@ -155,13 +155,6 @@ public abstract class LstmSequenceOpTests(DeviceFixture fixture)
         Assert.Contains("lstm", e.Message);
         Assert.Contains("[5, 16]", e.Message);
         Assert.Contains("[3, 16]", e.Message);
-    }
-
-    private static Tensor Param(GpuLstm.Device.ComputeDevice device, float[] data, int[] shape, string name)
-    {
-        var t = Tensor.FromArray(device, data, shape, name);
-        t.RequiresGrad = true;
-        return t;
     }
 }
 
