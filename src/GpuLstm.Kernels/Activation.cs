@@ -27,7 +27,7 @@ internal static class Act
             case ActivationCode.Sigmoid: return Sigmoid(x);
             case ActivationCode.Tanh: return Tanh(x);
             case ActivationCode.Relu: return x > 0f ? x : 0f;
-            case ActivationCode.HardSigmoid: return Act.Clamp(0.2f * x + 0.5f, 0f, 1f);
+            case ActivationCode.HardSigmoid: return Act.Clamp(x * (1f / 6f) + 0.5f, 0f, 1f); // Keras 3: relu6(x + 3) / 6 (Keras 2 had 0.2x + 0.5)
             default: return x;
         }
     }
@@ -41,7 +41,7 @@ internal static class Act
             case ActivationCode.Sigmoid: return y * (1f - y);
             case ActivationCode.Tanh: return 1f - y * y;
             case ActivationCode.Relu: return y > 0f ? 1f : 0f;
-            case ActivationCode.HardSigmoid: return y > 0f && y < 1f ? 0.2f : 0f;
+            case ActivationCode.HardSigmoid: return y > 0f && y < 1f ? 1f / 6f : 0f;
             default: return 1f;
         }
     }

@@ -10,7 +10,7 @@ public static class RefActivation
         ActivationCode.Sigmoid => 1 / (1 + Math.Exp(-x)),
         ActivationCode.Tanh => Math.Tanh(x),
         ActivationCode.Relu => Math.Max(x, 0),
-        ActivationCode.HardSigmoid => Math.Clamp(0.2 * x + 0.5, 0, 1),
+        ActivationCode.HardSigmoid => Math.Clamp(x / 6 + 0.5, 0, 1), // Keras 3
         _ => x,
     };
 }
