@@ -7,10 +7,8 @@ namespace GpuLstm.Losses;
 /// <summary>The losses Compile accepts, by Keras name or as objects with options (fromLogits).</summary>
 public sealed record LossFunction(string Name, bool FromLogits = false)
 {
-    /// <summary>One of <see cref="Names"/>; anything else is an error listing them (never a silent default).</summary>
-    public string Name { get; } = Names.Contains(Name)
-        ? Name
-        : throw new ArgumentException($"LossFunction: unknown loss '{Name}'; expected one of {string.Join(", ", Names)} (or the aliases mse, mae).");
+    /// <summary>One of <see cref="Names"/> (the aliases mse and mae are taken as their full names); anything else is an error listing them.</summary>
+    public string Name { get; } = Canonical(Name);
 
     public static readonly string[] Names =
     [
@@ -25,12 +23,14 @@ public sealed record LossFunction(string Name, bool FromLogits = false)
     public static LossFunction MeanAbsoluteError() => new("mean_absolute_error");
 
     /// <summary>Keras names and their aliases (mse, mae).</summary>
-    public static LossFunction FromName(string name) => name.Trim().ToLowerInvariant() switch
+    public static LossFunction FromName(string name) => new(name);
+
+    private static string Canonical(string name) => (name ?? "").Trim().ToLowerInvariant() switch
     {
-        "mse" or "mean_squared_error" => MeanSquaredError(),
-        "mae" or "mean_absolute_error" => MeanAbsoluteError(),
-        var n when Names.Contains(n) => new LossFunction(n),
-        _ => throw new ArgumentException($"Compile: unknown loss '{name}'; expected one of {string.Join(", ", Names)}, mse, mae."),
+        "mse" => "mean_squared_error",
+        "mae" => "mean_absolute_error",
+        var n when Names.Contains(n) => n,
+        _ => throw new ArgumentException($"LossFunction: unknown loss '{name}'; expected one of {string.Join(", ", Names)} (or the aliases mse, mae)."),
     };
 
     public bool IsSparse => Name == "sparse_categorical_crossentropy";

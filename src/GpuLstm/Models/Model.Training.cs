@@ -22,6 +22,13 @@ public partial class Model
         Compile(optimizer, Enumerable.Repeat(loss, OutputNames.Count).ToList(), metrics);
     }
 
+    /// <summary>Keras compile with one loss name per output, e.g. <c>Compile("adam", ["mse", "sparse_categorical_crossentropy"])</c>.</summary>
+    public void Compile(string optimizer, IReadOnlyList<string> losses, IEnumerable<string>? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(losses);
+        Compile(OptimizerFactory.FromName(optimizer), losses.Select(LossFunction.FromName).ToList(), metrics);
+    }
+
     public void Compile(Optimizer optimizer, string loss, IEnumerable<string>? metrics = null) =>
         Compile(optimizer, LossFunction.FromName(loss), metrics);
 

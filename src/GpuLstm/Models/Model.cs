@@ -38,6 +38,12 @@ public partial class Model : IDisposable
     {
     }
 
+    public Model(SymbolicTensor input, IReadOnlyList<SymbolicTensor> outputs, string name = "functional",
+        ComputeDevice? device = null, int seed = 0)
+        : this([input], outputs, name, device, seed)
+    {
+    }
+
     public Model(SymbolicTensor input, SymbolicTensor output, string name = "functional", ComputeDevice? device = null, int seed = 0)
         : this([input], [output], name, device, seed)
     {

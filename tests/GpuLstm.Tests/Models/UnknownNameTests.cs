@@ -19,6 +19,20 @@ public sealed class UnknownNameTests
     }
 
     [Fact]
+    public void LossAliasesWorkEverywhereTheMessageSaysTheyDo()
+    {
+        Assert.Equal("mean_squared_error", new LossFunction("mse").Name);
+        Assert.Equal("mean_absolute_error", new LossFunction("MAE").Name);
+        Assert.Equal(LossFunction.MeanSquaredError(), LossFunction.FromName("mse"));
+        var a = new Input([2], "a");
+        var dense = new Dense(1);
+        using var device = GpuLstm.Device.ComputeDevice.Create(GpuLstm.Device.DeviceKind.Cpu);
+        using var model = new GpuLstm.Models.Model(a, [dense.Apply(a), new Dense(3, activation: "softmax").Apply(a)], device: device);
+        model.Compile("adam", ["mse", "sparse_categorical_crossentropy"]);
+        Assert.Equal(["mean_squared_error", "sparse_categorical_crossentropy"], model.Losses.Select(l => l.Name));
+    }
+
+    [Fact]
     public void UnknownMergeModeListsTheModes()
     {
         var e = Assert.Throws<ArgumentException>(() => new Bidirectional(new Lstm(4), mergeMode: "max"));
