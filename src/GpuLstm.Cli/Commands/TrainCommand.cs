@@ -51,6 +51,11 @@ public static class TrainCommand
         CliOptions.Requires(command, data, column, "(the numeric column to forecast)");
         CliOptions.Requires(command, column, data, "FILE.csv (the built-in CO2 series has one column)");
         CliOptions.Requires(command, dateColumn, data, "FILE.csv (the built-in CO2 series is dated already)");
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(window) is int w && r.GetValue(season) is int s && w <= s)
+                r.AddError($"--window {w} must exceed --season {s}: the LSTM sees the value one season back only if the window reaches it.");
+        });
         command.SetAction(p =>
         {
             var output = p.InvocationConfiguration.Output;
@@ -72,6 +77,7 @@ public static class TrainCommand
     /// <summary>Trains and tests on <paramref name="series"/>; writes the model, metrics and chart into <paramref name="outDir"/>.</summary>
     public static int Run(TextWriter output, TrainSeries series, ForecastOptions options, string outDir, string? jsonPath, bool quiet)
     {
+        CheckLength(series, options);
         Directory.CreateDirectory(outDir);
         using var device = ComputeDevice.Create();
         output.WriteLine($"Data: {series.Source}, column '{series.Column}', {series.Values.Length} points ({series.Labels[0]} .. {series.Labels[^1]})");
@@ -81,7 +87,9 @@ public static class TrainCommand
         {
             model.Summary(output);
             string modelPath = Path.Combine(outDir, "model.safetensors");
-            var settings = new ForecastSettings(options.Window, report.Scale, series.Column, series.Source);
+            // A full path, so `predict MODEL` finds the CSV again from any folder.
+            string source = series.Source == TrainSeries.BuiltInSource ? series.Source : Path.GetFullPath(series.Source);
+            var settings = new ForecastSettings(options.Window, report.Scale, series.Column, source);
             model.Save(modelPath, new Dictionary<string, string> { [ForecastSettings.MetadataKey] = CliJson.Serialize(settings) });
             string metricsPath = jsonPath ?? Path.Combine(outDir, "metrics.json");
             string plotPath = Path.Combine(outDir, "forecast.png");
@@ -91,6 +99,17 @@ public static class TrainCommand
             output.WriteLine($"Wrote {modelPath}, {metricsPath}, {plotPath}");
         }
         return 0;
+    }
+
+    // The forecaster trains on windows whose targets start one window in, and needs two windows of them.
+    private static void CheckLength(TrainSeries series, ForecastOptions o)
+    {
+        int needed = 3 * o.Window + o.ValidationCount + o.TestCount;
+        if (series.Values.Length < needed)
+            throw new ArgumentException(
+                $"{series.Source}: {series.Values.Length} points are too few: --window {o.Window} needs 3 × {o.Window} = {3 * o.Window} " +
+                $"training points before --validation {o.ValidationCount} and --test {o.TestCount}, {needed} in all; " +
+                "pass a smaller --window, --validation or --test.");
     }
 
     private static TrainMetrics Metrics(ForecastReport r, ForecastOptions o, ComputeDevice device, TrainSeries s) => new(
