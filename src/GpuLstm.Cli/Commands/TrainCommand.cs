@@ -51,14 +51,12 @@ public static class TrainCommand
         CliOptions.Requires(command, data, column, "(the numeric column to forecast)");
         CliOptions.Requires(command, column, data, "FILE.csv (the built-in CO2 series has one column)");
         CliOptions.Requires(command, dateColumn, data, "FILE.csv (the built-in CO2 series is dated already)");
-        command.Validators.Add(r =>
-        {
-            if (r.GetValue(window) is int w && r.GetValue(season) is int s && w <= s)
-                r.AddError($"--window {w} must exceed --season {s}: the LSTM sees the value one season back only if the window reaches it.");
-        });
         command.SetAction(p =>
         {
             var output = p.InvocationConfiguration.Output;
+            // Checked here, not in a validator: there the defaults of absent options read as 0.
+            if (p.GetValue(window) is var w && p.GetValue(season) is var s && w <= s)
+                return Program.UsageError(p, $"--window {w} must exceed --season {s}: the LSTM sees the value one season back only if the window reaches it.");
             var series = p.GetValue(data) is { } path
                 ? TrainSeries.FromCsv(path, p.GetValue(column)!, p.GetValue(dateColumn), output)
                 : TrainSeries.BuiltInCo2();
