@@ -114,7 +114,7 @@ public sealed class DataReadersTests : IDisposable
             Directory.CreateDirectory(_temp.File(group));
         string bad = _temp.File("easy-ham-1/00001.json");
         // 0xFF never occurs in UTF-8; the JSON structure around it is fine.
-        byte[] json = [.. "{\"id\":\"00001\",\"group\":\"easy-ham-1\",\"text\":\"Subject: a"u8, 0xFF, .. "\n\nb\"}"u8];
+        byte[] json = [.. "{\"id\":\"00001\",\"group\":\"easy-ham-1\",\"text\":\"Subject: a"u8, 0xFF, .. "\\n\\nb\"}"u8];
         File.WriteAllBytes(bad, json);
 
         var e = Assert.Throws<InvalidDataException>(() => SpamAssassin.Load(_temp.Path));
