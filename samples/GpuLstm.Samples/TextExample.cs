@@ -60,7 +60,9 @@ public sealed class TextExample : IExample
         model.Save(path, new Dictionary<string, string> { [VocabularyKey] = JsonSerializer.Serialize(vocabulary) });
         using (var loaded = Sequential.Load(path, options.Device))
         {
-            string sample = Generate(loaded, vocabulary, "Call me Ishmael. ", 120, 0.8, new Random(options.Seed));
+            // A --quick slice may lack some of the prompt's characters; Generate rejects those.
+            string prompt = new("Call me Ishmael. ".Where(c => index.ContainsKey(c)).ToArray());
+            string sample = Generate(loaded, vocabulary, prompt, 120, 0.8, new Random(options.Seed));
             options.Log.WriteLine($"Sample: {sample.ReplaceLineEndings(" ")}");
         }
         return new ExampleResult(Name, $"Embedding(32) → 2 x stateful LSTM({units}) → TimeDistributed(Dense({vocabulary.Length}))",
@@ -89,12 +91,22 @@ public sealed class TextExample : IExample
         return (new HostArray(x, windows * Streams, Window), new HostArray(y, windows * Streams, Window));
     }
 
-    /// <summary>Feeds the prompt, then samples one character at a time at the given temperature.</summary>
+    /// <summary>
+    /// Feeds the prompt, then samples one character at a time at the given temperature; temperature 0
+    /// is greedy (always the most likely character). A prompt character outside the vocabulary is an
+    /// error listing them, since the model never saw it.
+    /// </summary>
     public static string Generate(Sequential model, string vocabulary, string prompt, int length, double temperature, Random random)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(temperature);
         var index = vocabulary.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => (float)p.i);
+        // Id 0 stands for characters the training text lacked; a prompt should not lean on it.
+        var unknown = prompt.Distinct().Where(c => !index.TryGetValue(c, out float id) || id == 0).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException(
+                $"the prompt has {unknown.Count} character(s) the model's vocabulary lacks: {string.Join(" ", unknown.Select(Show))}.");
         model.ResetStates();
-        var input = prompt.Select(c => index.GetValueOrDefault(c, 0f)).ToArray();
+        var input = prompt.Select(c => index[c]).ToArray();
         var output = new System.Text.StringBuilder(prompt);
         for (int n = 0; n < length; n++)
         {
@@ -107,15 +119,19 @@ public sealed class TextExample : IExample
         return output.ToString();
     }
 
+    private static string Show(char c) => char.IsControl(c) || char.IsWhiteSpace(c) ? $"U+{(int)c:X4}" : $"'{c}'";
+
     private static int Sample(ReadOnlySpan<float> logits, double temperature, Random random)
     {
+        if (temperature == 0)
+            return ArgMax(logits);
         double max = double.NegativeInfinity;
         foreach (float v in logits)
             max = Math.Max(max, v);
         var weights = new double[logits.Length];
         double total = 0;
         for (int k = 0; k < logits.Length; k++)
-            total += weights[k] = Math.Exp((logits[k] - max) / Math.Max(temperature, 1e-3));
+            total += weights[k] = Math.Exp((logits[k] - max) / temperature);
         double u = random.NextDouble() * total;
         for (int k = 0; k < weights.Length; k++)
         {
@@ -124,5 +140,16 @@ public sealed class TextExample : IExample
                 return k;
         }
         return weights.Length - 1;
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> logits)
+    {
+        int best = 0;
+        for (int k = 1; k < logits.Length; k++)
+        {
+            if (logits[k] > logits[best])
+                best = k;
+        }
+        return best;
     }
 }

@@ -12,7 +12,16 @@ namespace GpuLstm.Cli;
 /// </summary>
 public static class Program
 {
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    public static int Main(string[] args)
+    {
+        // A fault outside the command's own thread would otherwise abort with a stack trace (exit 134).
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+        {
+            Fail(Console.Error, e.ExceptionObject is Exception ex ? Describe(ex) : "unhandled fault.");
+            Environment.Exit(1);
+        };
+        return Run(args, Console.Out, Console.Error);
+    }
 
     /// <summary>Parses and runs one command line; tests call this in-process with their own writers.</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
@@ -55,10 +64,26 @@ public static class Program
     {
         while (e is TargetInvocationException or AggregateException && e.InnerException is { } inner)
             e = inner;
-        return e is ArgumentException or InvalidOperationException or IOException or NotSupportedException or FormatException
+        if (e is ArgumentException argument)
+            return WithoutParameter(argument);
+        return e is InvalidOperationException or IOException or NotSupportedException or FormatException
             or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException
             ? e.Message
             : $"{e.GetType().Name}: {e.Message}";
+    }
+
+    // "(Parameter 'name')" names a C# argument, which means nothing to someone at a shell.
+    private static string WithoutParameter(ArgumentException e)
+    {
+        string message = e.Message;
+        if (e.ParamName is { } name)
+        {
+            string suffix = $" (Parameter '{name}')";
+            int at = message.IndexOf(suffix, StringComparison.Ordinal);
+            if (at >= 0)
+                message = message.Remove(at, suffix.Length);
+        }
+        return message;
     }
 
     private static string OneLine(string message) =>

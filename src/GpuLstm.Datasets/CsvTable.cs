@@ -151,8 +151,7 @@ public sealed class CsvTable
         int index = Array.IndexOf(_headers, name);
         if (index < 0)
             throw new ArgumentException(
-                $"{Source}: no column '{name}'. Available columns: {string.Join(", ", _headers.Select(h => $"'{h}'"))}.",
-                nameof(name));
+                $"{Source}: no column '{name}'. Available columns: {string.Join(", ", _headers.Select(h => $"'{h}'"))}.");
         return index;
     }
 }

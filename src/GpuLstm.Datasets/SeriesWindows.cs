@@ -41,7 +41,8 @@ public sealed class SeriesWindows
 
     /// <summary>
     /// Builds every window of <paramref name="window"/> inputs followed by <paramref name="horizon"/>
-    /// targets. Values are narrowed to float, so standardize large-magnitude series first.
+    /// targets. Values are narrowed to float, so standardize large-magnitude series first; a value
+    /// outside float's range (about ±3.4e38) is an error naming its index.
     /// </summary>
     public static SeriesWindows Create(double[] series, int window, int horizon = 1)
     {
@@ -52,7 +53,13 @@ public sealed class SeriesWindows
         if (count < 1)
             throw new ArgumentException(
                 $"A series of {series.Length} points is too short for window {window} + horizon {horizon}; " +
-                $"it needs at least {window + horizon}.", nameof(series));
+                $"it needs at least {window + horizon}.");
+        for (int i = 0; i < series.Length; i++)
+        {
+            if (!float.IsFinite((float)series[i]))
+                throw new ArgumentException(
+                    $"Point {i} of the series is {series[i]:G6}, which is not a finite float (windows are float; the range is about ±3.4e38).");
+        }
 
         var inputs = new float[(long)count * window];
         var targets = new float[(long)count * horizon];

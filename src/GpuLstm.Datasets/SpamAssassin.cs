@@ -58,10 +58,19 @@ public static class SpamAssassin
         }
     }
 
-    private static string StringField(JsonElement root, string name, string path) =>
-        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
-            ? v.GetString()!
-            : throw new InvalidDataException($"{path}: no string field '{name}'.");
+    private static string StringField(JsonElement root, string name, string path)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.String)
+            throw new InvalidDataException($"{path}: no string field '{name}'.");
+        try
+        {
+            return v.GetString()!;
+        }
+        catch (InvalidOperationException e) // the parser checks structure; string contents are decoded only here
+        {
+            throw new InvalidDataException($"{path}: field '{name}' is not valid UTF-8 ({e.Message})", e);
+        }
+    }
 
     /// <summary>
     /// Splits a raw e-mail at the first empty line into the Subject header (continuation lines

@@ -25,12 +25,12 @@ public sealed class Standardizer
     public static Standardizer Fit(ReadOnlySpan<double> training)
     {
         if (training.IsEmpty)
-            throw new ArgumentException("Cannot fit a standardizer on an empty series.", nameof(training));
+            throw new ArgumentException("Cannot fit a standardizer on an empty series.");
         double mean = 0;
         foreach (double v in training)
         {
             if (!double.IsFinite(v))
-                throw new ArgumentException($"Cannot fit a standardizer on a series with the value {v}.", nameof(training));
+                throw new ArgumentException($"Cannot fit a standardizer on a series with the value {v}.");
             mean += v;
         }
         mean /= training.Length;
@@ -39,7 +39,18 @@ public sealed class Standardizer
         foreach (double v in training)
             sumSq += (v - mean) * (v - mean);
         double std = Math.Sqrt(sumSq / training.Length);
+        if (!double.IsFinite(mean) || !double.IsFinite(std))
+            throw new ArgumentException(
+                $"Cannot fit a standardizer: the values are too large (up to {MaxAbs(training):G3}) for their mean and spread to be computed.");
         return new Standardizer(mean, std > 1e-12 * Math.Max(1, Math.Abs(mean)) ? std : 1);
+    }
+
+    private static double MaxAbs(ReadOnlySpan<double> values)
+    {
+        double max = 0;
+        foreach (double v in values)
+            max = Math.Max(max, Math.Abs(v));
+        return max;
     }
 
     public double Transform(double x) => (x - Mean) / Std;

@@ -61,15 +61,30 @@ public static class DataCommand
     {
         var names = name == "all" ? DataCatalog.Entries.Select(e => e.Name).ToArray() : [DataCatalog.Find(name).Name];
         var clock = Stopwatch.StartNew();
+        int cached = 0;
         foreach (string n in names)
         {
             var entry = DataCatalog.Find(n);
             output.WriteLine($"{n}: {entry.Description}; {entry.License}");
+            if (DataCatalog.State(n) == DatasetState.Ready)
+                cached++;
             DataCatalog.Fetch(n, output);
         }
         if (names.Length > 1)
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Fetched {names.Length} data sets into {DataCatalog.CacheRoot()} in {clock.Elapsed.TotalSeconds:F1} s"));
+            output.WriteLine(FetchSummary(names.Length - cached, cached, DataCatalog.CacheRoot(), clock.Elapsed.TotalSeconds));
         return 0;
+    }
+
+    /// <summary>The last line of `data fetch all`: what was downloaded and what was cached already.</summary>
+    public static string FetchSummary(int downloaded, int cached, string root, double seconds)
+    {
+        string Sets(int n) => n == 1 ? "1 data set" : $"{n} data sets";
+        string what = (downloaded, cached) switch
+        {
+            (0, _) => $"Nothing downloaded: all {Sets(cached)} were cached and verified already in {root}",
+            (_, 0) => $"Downloaded {Sets(downloaded)} into {root}",
+            _ => $"Downloaded {Sets(downloaded)} into {root}; {cached} were cached and verified already",
+        };
+        return string.Create(CultureInfo.InvariantCulture, $"{what} ({seconds:F1} s)");
     }
 }

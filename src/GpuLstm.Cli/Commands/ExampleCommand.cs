@@ -41,19 +41,25 @@ public static class ExampleCommand
         using var device = ComputeDevice.Create();
         output.WriteLine($"Example: {example.Name} — {example.Description}\nDevice: {device}   GEMM: {device.GemmEngineName}");
         var result = example.Run(new ExampleOptions(device, output, outDir, quick, seed, quiet ? 0 : 2));
-        Print(output, result);
+        Print(output, result, quick);
         CliJson.Write(jsonPath, result);
         output.WriteLine($"Wrote {jsonPath}");
         return 0;
     }
 
-    private static void Print(TextWriter output, ExampleResult r)
+    private static void Print(TextWriter output, ExampleResult r, bool quick)
     {
         string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\n{r.Task}: {r.Model}, {r.Seconds:F0} s on {r.Device}"));
         output.WriteLine($"  {"metric",-34} {"model",10} {"baseline",10}  baseline");
         foreach (var m in r.Metrics)
             output.WriteLine($"  {m.Name,-34} {F(m.Model),10} {F(m.Baseline),10}  {m.BaselineName}{(m.BeatsBaseline ? "" : "  (NOT beaten)")}");
-        output.WriteLine(r.BeatsBaselines ? "Beats every baseline." : "Does NOT beat every baseline.");
+        output.WriteLine(Verdict(r.BeatsBaselines, quick));
     }
+
+    /// <summary>The last line of the table; a --quick run trains too little for the comparison to mean anything.</summary>
+    public static string Verdict(bool beats, bool quick) => quick
+        ? "--quick: a few steps on a slice, to check that the example runs; these numbers say nothing about the model " +
+          $"({(beats ? "it happens to beat" : "it does not beat")} every baseline here). Run without --quick for the real comparison."
+        : beats ? "Beats every baseline." : "Does NOT beat every baseline.";
 }

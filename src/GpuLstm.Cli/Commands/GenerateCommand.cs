@@ -13,7 +13,8 @@ public static class GenerateCommand
     private const string Details = """
         Feeds the prompt to a character-level model saved by `gpulstm example text`
         (gpulstm-runs/text/char_lm.safetensors), then samples --length characters one at a time;
-        lower temperatures (e.g. 0.5) are more conservative, 1.0 samples the model's own distribution.
+        lower temperatures (e.g. 0.5) are more conservative, 1.0 samples the model's own distribution,
+        0 always takes the most likely character (greedy). Prompt characters the model never saw are an error.
         """;
 
     public static Command Create()
@@ -25,7 +26,7 @@ public static class GenerateCommand
             if (r.GetValueOrDefault<string>() is { Length: 0 })
                 r.AddError("--prompt must not be empty.");
         });
-        var temperature = CliOptions.PositiveFloat("--temperature", "sampling temperature", 0.8f, "T");
+        var temperature = CliOptions.NonNegativeFloat("--temperature", "sampling temperature (0: greedy)", 0.8f, "T");
         var length = CliOptions.Int("--length", "characters to sample", 400);
         var seed = CliOptions.Int("--seed", "seed of the sampling", 0, min: 0);
         var command = new DetailedCommand("generate", "sample text from the character model written by `example text`", Details)

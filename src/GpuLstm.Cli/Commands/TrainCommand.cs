@@ -54,6 +54,9 @@ public static class TrainCommand
         command.SetAction(p =>
         {
             var output = p.InvocationConfiguration.Output;
+            // Checked here, not in a validator: there the defaults of absent options read as 0.
+            if (p.GetValue(window) is var w && p.GetValue(season) is var s && w <= s)
+                return Program.UsageError(p, $"--window {w} must exceed --season {s}: the LSTM sees the value one season back only if the window reaches it.");
             var series = p.GetValue(data) is { } path
                 ? TrainSeries.FromCsv(path, p.GetValue(column)!, p.GetValue(dateColumn), output)
                 : TrainSeries.BuiltInCo2();
@@ -72,6 +75,7 @@ public static class TrainCommand
     /// <summary>Trains and tests on <paramref name="series"/>; writes the model, metrics and chart into <paramref name="outDir"/>.</summary>
     public static int Run(TextWriter output, TrainSeries series, ForecastOptions options, string outDir, string? jsonPath, bool quiet)
     {
+        CheckLength(series, options);
         Directory.CreateDirectory(outDir);
         using var device = ComputeDevice.Create();
         output.WriteLine($"Data: {series.Source}, column '{series.Column}', {series.Values.Length} points ({series.Labels[0]} .. {series.Labels[^1]})");
@@ -81,7 +85,9 @@ public static class TrainCommand
         {
             model.Summary(output);
             string modelPath = Path.Combine(outDir, "model.safetensors");
-            var settings = new ForecastSettings(options.Window, report.Scale, series.Column, series.Source);
+            // A full path, so `predict MODEL` finds the CSV again from any folder.
+            string source = series.Source == TrainSeries.BuiltInSource ? series.Source : Path.GetFullPath(series.Source);
+            var settings = new ForecastSettings(options.Window, report.Scale, series.Column, source);
             model.Save(modelPath, new Dictionary<string, string> { [ForecastSettings.MetadataKey] = CliJson.Serialize(settings) });
             string metricsPath = jsonPath ?? Path.Combine(outDir, "metrics.json");
             string plotPath = Path.Combine(outDir, "forecast.png");
@@ -91,6 +97,17 @@ public static class TrainCommand
             output.WriteLine($"Wrote {modelPath}, {metricsPath}, {plotPath}");
         }
         return 0;
+    }
+
+    // The forecaster trains on windows whose targets start one window in, and needs two windows of them.
+    private static void CheckLength(TrainSeries series, ForecastOptions o)
+    {
+        int needed = 3 * o.Window + o.ValidationCount + o.TestCount;
+        if (series.Values.Length < needed)
+            throw new ArgumentException(
+                $"{series.Source}: {series.Values.Length} points are too few: --window {o.Window} needs 3 × {o.Window} = {3 * o.Window} " +
+                $"training points before --validation {o.ValidationCount} and --test {o.TestCount}, {needed} in all; " +
+                "pass a smaller --window, --validation or --test.");
     }
 
     private static TrainMetrics Metrics(ForecastReport r, ForecastOptions o, ComputeDevice device, TrainSeries s) => new(

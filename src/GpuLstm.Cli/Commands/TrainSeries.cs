@@ -10,13 +10,19 @@ namespace GpuLstm.Cli.Commands;
 public sealed record TrainSeries(double[] Values, IReadOnlyList<string> Labels, IReadOnlyList<DateTime>? Dates, string Source,
     string Column, string ValueLabel)
 {
+    /// <summary>The largest magnitude accepted from a CSV: float's, as the model computes in float.</summary>
+    public const double MaxMagnitude = float.MaxValue;
+
+    /// <summary>The <see cref="Source"/> of the built-in series, as the model file records it.</summary>
+    public const string BuiltInSource = "Mauna Loa CO2 monthly (built in)";
+
     /// <summary>The monthly Mauna Loa record shipped with GpuLstm.Datasets, in ppm.</summary>
     public static TrainSeries BuiltInCo2()
     {
         var labels = BuiltInDatasets.Co2Dates();
         var dates = SeriesDates.TryParse(labels, out string? bad)
             ?? throw new InvalidOperationException($"the built-in CO2 record has a month that is not a date: '{bad}'.");
-        return new TrainSeries(BuiltInDatasets.Co2(), labels, dates, "Mauna Loa CO2 monthly (built in)", "CO2", "CO2 (ppm)");
+        return new TrainSeries(BuiltInDatasets.Co2(), labels, dates, BuiltInSource, "CO2", "CO2 (ppm)");
     }
 
     /// <summary>
@@ -28,7 +34,14 @@ public sealed record TrainSeries(double[] Values, IReadOnlyList<string> Labels, 
         var table = CsvTable.Load(path);
         var values = table.NumericColumn(column);
         if (values.Length == 0)
-            throw new ArgumentException($"{path} has no rows.");
+            throw new ArgumentException($"{path} has a header but no data rows, so column '{column}' is empty.");
+        for (int r = 0; r < values.Length; r++)
+        {
+            // The model computes in float: a value past its range would train on infinities.
+            if (Math.Abs(values[r]) > MaxMagnitude)
+                throw new FormatException(string.Create(CultureInfo.InvariantCulture,
+                    $"{path}: column '{column}', line {table.LineNumber(r)}: {values[r]:G6} is outside float's range (±{MaxMagnitude:G2}), which the model computes in."));
+        }
         if (dateColumn is null)
         {
             var numbers = Enumerable.Range(1, values.Length).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();

@@ -43,6 +43,22 @@ public static class CliOptions
         },
     };
 
+    /// <summary>A finite number ≥ 0, read with the invariant culture.</summary>
+    public static Option<float> NonNegativeFloat(string name, string description, float defaultValue, string helpName = "X") => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = r =>
+        {
+            string text = SingleToken(r);
+            if (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) && v >= 0 && float.IsFinite(v))
+                return v;
+            r.AddError($"{name} needs a number ≥ 0, got '{text}'.");
+            return defaultValue;
+        },
+    };
+
     public static Option<string?> Text(string name, string description, string helpName) =>
         new(name) { Description = description, HelpName = helpName };
 

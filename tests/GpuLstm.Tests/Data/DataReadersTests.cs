@@ -108,6 +108,21 @@ public sealed class DataReadersTests : IDisposable
     }
 
     [Fact]
+    public void SpamAssassinRejectsInvalidUtf8NamingTheFile()
+    {
+        foreach (string group in SpamAssassin.Groups)
+            Directory.CreateDirectory(_temp.File(group));
+        string bad = _temp.File("easy-ham-1/00001.json");
+        // 0xFF never occurs in UTF-8; the JSON structure around it is fine.
+        byte[] json = [.. "{\"id\":\"00001\",\"group\":\"easy-ham-1\",\"text\":\"Subject: a"u8, 0xFF, .. "\\n\\nb\"}"u8];
+        File.WriteAllBytes(bad, json);
+
+        var e = Assert.Throws<InvalidDataException>(() => SpamAssassin.Load(_temp.Path));
+        Assert.Contains(bad, e.Message, StringComparison.Ordinal);
+        Assert.Contains("UTF-8", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SpamSubjectIsUnfoldedAndCrLfIsAccepted()
     {
         var (subject, body) = SpamAssassin.SplitMessage("Received: a\r\nSUBJECT: Cheap\r\n\tpills now\r\nSubject: second\r\n\r\nBuy\r\n");

@@ -41,4 +41,11 @@ public sealed class SeriesWindowsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => SeriesWindows.Create([1, 2, 3], 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => SeriesWindows.Create([1, 2, 3], 1, 0));
     }
+
+    [Fact]
+    public void AValueOutsideFloatRangeIsNamedByItsIndex()
+    {
+        var e = Assert.Throws<ArgumentException>(() => SeriesWindows.Create([1, 2, 1e39, 4], window: 2));
+        Assert.Contains("Point 2 of the series is 1E+39", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -60,4 +60,12 @@ public sealed class StandardizerTests
 
         public int GetHashCode(double obj) => 0;
     }
+
+    [Fact]
+    public void ValuesWhoseSpreadOverflowsAreRejectedWithoutAParameterName()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Standardizer.Fit([1e300, -1e300, 1e300]));
+        Assert.Contains("too large (up to 1E+300)", e.Message, StringComparison.Ordinal);
+        Assert.Null(e.ParamName);
+    }
 }
