@@ -24,6 +24,8 @@ public sealed class Dense : Layer
 
     protected internal override int[] ComputeOutputShape(IReadOnlyList<int> inputShape)
     {
+        if (inputShape.Count == 0)
+            throw new ArgumentException(ShapeError("(features) or (..., features)", inputShape));
         var shape = inputShape.ToArray();
         shape[^1] = Units;
         return shape;

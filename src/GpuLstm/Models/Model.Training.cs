@@ -113,7 +113,7 @@ public partial class Model
 
         var history = History = new History();
         var callbackList = (callbacks ?? []).ToList();
-        int steps = (count + batchSize - 1) / batchSize;
+        int steps = (int)(((long)count + batchSize - 1) / batchSize); // 64-bit: batchSize may be int.MaxValue
         if (verbose != 0 && !callbackList.OfType<ProgbarLogger>().Any())
             callbackList.Insert(0, new ProgbarLogger(output));
         callbackList.ForEach(c => c.SetParams(new FitParams(epochs, steps, verbose)));
@@ -213,6 +213,8 @@ public partial class Model
     public Dictionary<string, double> Evaluate(HostArray[] x, HostArray[] y, int batchSize = 32, HostArray[]? sampleWeight = null)
     {
         RequireCompiled("Evaluate");
+        if (batchSize <= 0)
+            throw new ArgumentException($"Evaluate: batchSize must be positive, got {batchSize}.");
         CheckInputs(x, "Evaluate");
         Build(x.Select(a => (IReadOnlyList<int>)a.Shape[1..]).ToList());
         y = CheckTargets(y, "Evaluate y");

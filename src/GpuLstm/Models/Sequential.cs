@@ -100,6 +100,10 @@ public sealed partial class Sequential : Model
         ArgumentNullException.ThrowIfNull(x);
         if (x.Length != 1)
             throw new ArgumentException($"{what}: {Name} has one input, got {x.Length} arrays.");
+        ArgumentNullException.ThrowIfNull(x[0]);
+        if (x[0].Shape.Length < 2)
+            throw new ArgumentException(
+                $"{what}: x has shape {ShapeUtil.Format(x[0].Shape)}, but each sample needs at least one axis (features); for one feature per sample give [{x[0].Count}, 1].");
         if (_layers.Count > 0 && _layers[0] is Embedding embedding)
             embedding.CheckTokens(x[0].Data, what);
         // Sequence layers' weights do not depend on the number of steps, so Predict may use another.
