@@ -19,6 +19,10 @@ internal static class LayerFactory
     /// <summary>Classes that can be a model's first layer and so take the saved input shape on load.</summary>
     private static readonly HashSet<string> TakesInputShape = ["LSTM", "GRU", "SimpleRNN", "Dense", "Embedding", "Bidirectional"];
 
+    /// <summary>What a saved model stores for a layer (what Parse reads back): class, name and config.</summary>
+    public static Dictionary<string, object?> Record(Layer layer) =>
+        new() { ["class"] = layer.KerasClassName, ["name"] = layer.Name, ["config"] = layer.Config() };
+
     /// <summary>The input shape to pass to a SavedLayer's Create: only a first layer of a class that takes one gets it.</summary>
     public static IReadOnlyList<int>? InputShapeFor(string className, bool first, IReadOnlyList<int> inputShape) =>
         first && TakesInputShape.Contains(className) ? inputShape : null;

@@ -15,7 +15,7 @@ internal static class FunctionalRecord
         int[] Ref(SymbolicTensor t) => [position[t.Producer], t.OutputIndex];
         return new()
         {
-            ["layers"] = graph.Layers.Select(Sequential.LayerRecord).ToList(),
+            ["layers"] = graph.Layers.Select(LayerFactory.Record).ToList(),
             ["nodes"] = graph.Nodes.Select(n => n.Layer is null
                 ? new Dictionary<string, object?> { ["input"] = ((Input)n.Outputs[0]).Name, ["shape"] = n.Outputs[0].Shape }
                 : new Dictionary<string, object?>

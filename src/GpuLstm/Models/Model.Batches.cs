@@ -21,7 +21,7 @@ public partial class Model
         if (x.Length == 0 || x[0].Count == 0)
             throw new ArgumentException("TrainOnBatch: no samples.");
         CheckInputs(x, "TrainOnBatch");
-        Build(x.Select(a => (IReadOnlyList<int>)a.Shape[1..]).ToList());
+        Build(SampleShapes(x));
         y = CheckTargets(y, "TrainOnBatch y");
         var weights = SampleWeights.Resolve("TrainOnBatch", sampleWeight, classWeight, y, Losses, OutputNames);
         using var data = new DeviceDataset(Device, x, y, "TrainOnBatch", weights);

@@ -86,7 +86,7 @@ public partial class Model
             throw new ArgumentException($"Fit: validationSplit must be in [0, 1), got {validationSplit}.");
         CheckInputs(x, "Fit");
         int count = x[0].Count;
-        Build(x.Select(a => (IReadOnlyList<int>)a.Shape[1..]).ToList());
+        Build(SampleShapes(x));
         y = CheckTargets(y, "Fit y");
         var weights = SampleWeights.Resolve("Fit", sampleWeight, classWeight, y, Losses, OutputNames);
         if (validationSplit > 0f && validationData is null)
@@ -216,7 +216,7 @@ public partial class Model
         if (batchSize <= 0)
             throw new ArgumentException($"Evaluate: batchSize must be positive, got {batchSize}.");
         CheckInputs(x, "Evaluate");
-        Build(x.Select(a => (IReadOnlyList<int>)a.Shape[1..]).ToList());
+        Build(SampleShapes(x));
         y = CheckTargets(y, "Evaluate y");
         var weights = SampleWeights.Resolve("Evaluate", sampleWeight, null, y, Losses, OutputNames);
         using var data = new DeviceDataset(Device, x, y, "Evaluate", weights);
@@ -264,7 +264,7 @@ public partial class Model
         if (batchSize <= 0)
             throw new ArgumentException($"Predict: batchSize must be positive, got {batchSize}.");
         CheckInputs(x, "Predict", anyTimeSteps: true);
-        Build(InputShapes is null ? x.Select(a => (IReadOnlyList<int>)a.Shape[1..]).ToList() : null);
+        Build(InputShapes is null ? SampleShapes(x) : null);
         int n = x[0].Count;
         float[][]? result = null;
         int[][] sampleShapes = [];
@@ -292,6 +292,9 @@ public partial class Model
         if (Optimizer is null || Losses.Count == 0)
             throw new InvalidOperationException($"{what}: call Compile(optimizer, loss) first.");
     }
+
+    /// <summary>Each array's per-sample shape (its shape without the sample axis): what Build needs.</summary>
+    private static IReadOnlyList<IReadOnlyList<int>> SampleShapes(HostArray[] arrays) => arrays.Select(a => (IReadOnlyList<int>)a.Shape[1..]).ToList();
 
     private static HostArray[] Rows(HostArray[] arrays, int start, int count) => arrays.Select(a => a.Rows(start, count)).ToArray();
 

@@ -18,11 +18,9 @@ public sealed partial class Sequential
     private protected override Dictionary<string, object?> ArchitectureRecord() => new()
     {
         ["input_shape"] = InputShape,
-        ["layers"] = _layers.Select(LayerRecord).ToList(),
+        ["layers"] = _layers.Select(LayerFactory.Record).ToList(),
     };
 
-    internal static Dictionary<string, object?> LayerRecord(Layer layer) =>
-        new() { ["class"] = layer.KerasClassName, ["name"] = layer.Name, ["config"] = layer.Config() };
 
     /// <summary>Checks a Sequential's record (input_shape, layers) completely; the function it returns creates the model on the host.</summary>
     internal static Func<Sequential> Parse(RecordNode root, string name, int seed, Device.ComputeDevice? device)
