@@ -10,7 +10,7 @@ public sealed class KernelReportTests(CodegenFixture fixture, ITestOutputHelper 
     private static readonly KernelCatalog Catalog =
         KernelCatalog.FromAssembly(typeof(FixtureKernels).Assembly, typeof(FixtureKernels).Namespace!);
 
-    [Fact]
+    [SkippableFact]
     public void WritesPtxAndOpenClForEveryKernel()
     {
         var dir = Path.Combine(fixture.OutputDirectory, "report");
@@ -25,11 +25,9 @@ public sealed class KernelReportTests(CodegenFixture fixture, ITestOutputHelper 
         }
         Assert.All(rows, r => Assert.Null(r.CompileError));
 
-        if (PtxasRequirement.Require(fixture.Ptxas, output) is null)
-        {
+        if (fixture.Ptxas is null)
             Assert.All(rows, r => Assert.Equal(KernelReportRow.PtxasNotFound, r.Verdict));
-            return;
-        }
+        PtxasRequirement.Require(fixture.Ptxas, "PTX and OpenCL C written, rows say ptxas was not found");
         Assert.All(rows, r => Assert.False(r.Failed, r.Verdict));
         // BlockSum stages 128 floats in shared memory.
         Assert.Equal(128 * sizeof(float), rows.Single(r => r.Kernel == "FixtureKernels.BlockSum").Ptxas!.SharedMemoryBytes);
