@@ -147,7 +147,7 @@ public partial class Model
                 if (!double.IsFinite(logs["loss"]))
                 {
                     history.StopReason = $"loss became {logs["loss"]} at epoch {epoch + 1}, step {step + 1}; " +
-                        $"training stopped before applying that step's update; {DescribeWeightsAfterStop()}";
+                        $"training stopped before applying that step's update{DescribeWeightsAfterStop()}";
                     Tape.Reset();
                     callbackList.ForEach(c => c.OnTrainEnd(this));
                     return history;
@@ -366,10 +366,11 @@ public partial class Model
         var values = Parameters!.Values.ToArray(); // [total], once, at the stop
         long bad = values.LongCount(v => !float.IsFinite(v));
         if (bad == 0)
-            return "the weights are those after the previous step and are all finite";
+            return "; the weights are those after the previous step and are all finite";
         var names = Parameters.Parameters.Where(p => p.ToArray().Any(v => !float.IsFinite(v))).Select(p => p.Name).ToList();
-        return $"but {bad} of {values.Length} weights are already NaN or infinite (in {string.Join(", ", names)}): an earlier update " +
-            "overflowed; lower the learning rate, clip the gradients (e.g. GlobalClipNorm) or load weights saved before";
+        return $", but {bad} of {values.Length} weights are already NaN or infinite (in {string.Join(", ", names)}): an earlier step's " +
+            "gradients were not finite (an overflow, or NaN/infinity in data with Model.CheckData off); lower the learning rate, " +
+            "clip the gradients (e.g. GlobalClipNorm) or load weights saved before";
     }
 
     /// <summary>Inputs must fit the model before anything is uploaded (Embedding inputs: valid token ids).</summary>
