@@ -60,6 +60,7 @@ public partial class Model
     /// callbacks hold one. sampleWeight ([N], or [N, T] for a sequence output) weighs each sample's
     /// (or step's) loss and metrics; classWeight (class id to weight, single output, targets with one
     /// class per sample) weighs the training loss by each sample's class; classes it lacks weigh 1.
+    /// Every array is checked first (NaN, infinities, labels the loss cannot read): see <see cref="CheckData"/>.
     /// </summary>
     public History Fit(HostArray x, HostArray y, int batchSize = 32, int epochs = 1, int verbose = 1,
         float validationSplit = 0f, ValidationData? validationData = null, bool shuffle = true,
