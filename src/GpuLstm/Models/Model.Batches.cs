@@ -21,9 +21,10 @@ public partial class Model
         if (x.Length == 0 || x[0].Count == 0)
             throw new ArgumentException("TrainOnBatch: no samples.");
         CheckInputs(x, "TrainOnBatch");
+        CheckInputData(x, "TrainOnBatch x", "trained on");
         Build(SampleShapes(x));
-        y = CheckTargets(y, "TrainOnBatch y");
-        var weights = SampleWeights.Resolve("TrainOnBatch", sampleWeight, classWeight, y, Losses, OutputNames);
+        y = CheckTargets(y, "TrainOnBatch y", "trained on");
+        var weights = SampleWeights.Resolve("TrainOnBatch", sampleWeight, classWeight, y, Losses, OutputNames, CheckData);
         using var data = new DeviceDataset(Device, x, y, "TrainOnBatch", weights);
         using var stats = NewStats();
         var logs = TrainStep(data, stats, 0, x[0].Count);
@@ -33,11 +34,11 @@ public partial class Model
 
     /// <summary>Loss and metrics on one batch, no update (Keras test_on_batch); sampleWeight as in Evaluate.</summary>
     public Dictionary<string, double> TestOnBatch(HostArray x, HostArray y, HostArray? sampleWeight = null) =>
-        Evaluate(x, y, batchSize: Math.Max(1, x.Count), sampleWeight);
+        TestOnBatch([x], [y], sampleWeight is null ? null : [sampleWeight]);
 
     /// <summary>TestOnBatch for several inputs and/or outputs.</summary>
     public Dictionary<string, double> TestOnBatch(HostArray[] x, HostArray[] y, HostArray[]? sampleWeight = null) =>
-        Evaluate(x, y, batchSize: Math.Max(1, x.Length > 0 ? x[0].Count : 1), sampleWeight);
+        Evaluate(x, y, Math.Max(1, x is { Length: > 0 } ? x[0].Count : 1), sampleWeight, "TestOnBatch");
 
     /// <summary>Model outputs for one batch (Keras predict_on_batch).</summary>
     public HostArray PredictOnBatch(HostArray x) => Predict(x, batchSize: Math.Max(1, x.Count));

@@ -60,6 +60,7 @@ public partial class Model
     /// callbacks hold one. sampleWeight ([N], or [N, T] for a sequence output) weighs each sample's
     /// (or step's) loss and metrics; classWeight (class id to weight, single output, targets with one
     /// class per sample) weighs the training loss by each sample's class; classes it lacks weigh 1.
+    /// Every array is checked first (NaN, infinities, labels the loss cannot read): see <see cref="CheckData"/>.
     /// </summary>
     public History Fit(HostArray x, HostArray y, int batchSize = 32, int epochs = 1, int verbose = 1,
         float validationSplit = 0f, ValidationData? validationData = null, bool shuffle = true,
@@ -85,10 +86,11 @@ public partial class Model
         if (!(validationSplit >= 0f && validationSplit < 1f))
             throw new ArgumentException($"Fit: validationSplit must be in [0, 1), got {validationSplit}.");
         CheckInputs(x, "Fit");
+        CheckInputData(x, "Fit x", "trained on");
         int count = x[0].Count;
         Build(SampleShapes(x));
-        y = CheckTargets(y, "Fit y");
-        var weights = SampleWeights.Resolve("Fit", sampleWeight, classWeight, y, Losses, OutputNames);
+        y = CheckTargets(y, "Fit y", "trained on");
+        var weights = SampleWeights.Resolve("Fit", sampleWeight, classWeight, y, Losses, OutputNames, CheckData);
         if (validationSplit > 0f && validationData is null)
         {
             int validationCount = (int)(count * validationSplit);
@@ -107,8 +109,9 @@ public partial class Model
         if (validationData is { } given)
         {
             CheckInputs(given.X, "Fit validation x");
-            validationY = CheckTargets(given.Y, "Fit validation y");
-            validationWeights = SampleWeights.Resolve("Fit validation data", given.SampleWeight, null, validationY, Losses, OutputNames);
+            CheckInputData(given.X, "Fit validation x", "evaluated on");
+            validationY = CheckTargets(given.Y, "Fit validation y", "evaluated on");
+            validationWeights = SampleWeights.Resolve("Fit validation data", given.SampleWeight, null, validationY, Losses, OutputNames, CheckData);
         }
 
         var history = History = new History();
@@ -145,7 +148,7 @@ public partial class Model
                 if (!double.IsFinite(logs["loss"]))
                 {
                     history.StopReason = $"loss became {logs["loss"]} at epoch {epoch + 1}, step {step + 1}; " +
-                        "training stopped before applying that step's update (weights are those of the previous step)";
+                        $"training stopped before applying that step's update{DescribeWeightsAfterStop()}";
                     Tape.Reset();
                     callbackList.ForEach(c => c.OnTrainEnd(this));
                     return history;
@@ -210,16 +213,21 @@ public partial class Model
         Evaluate([x], [y], batchSize, sampleWeight is null ? null : [sampleWeight]);
 
     /// <summary>Evaluate for several inputs and/or outputs (one array each, in the model's order).</summary>
-    public Dictionary<string, double> Evaluate(HostArray[] x, HostArray[] y, int batchSize = 32, HostArray[]? sampleWeight = null)
+    public Dictionary<string, double> Evaluate(HostArray[] x, HostArray[] y, int batchSize = 32, HostArray[]? sampleWeight = null) =>
+        Evaluate(x, y, batchSize, sampleWeight, "Evaluate");
+
+    /// <param name="what">the public call, for errors: Evaluate or TestOnBatch</param>
+    private Dictionary<string, double> Evaluate(HostArray[] x, HostArray[] y, int batchSize, HostArray[]? sampleWeight, string what)
     {
-        RequireCompiled("Evaluate");
+        RequireCompiled(what);
         if (batchSize <= 0)
-            throw new ArgumentException($"Evaluate: batchSize must be positive, got {batchSize}.");
-        CheckInputs(x, "Evaluate");
+            throw new ArgumentException($"{what}: batchSize must be positive, got {batchSize}.");
+        CheckInputs(x, what);
+        CheckInputData(x, $"{what} x", "evaluated on");
         Build(SampleShapes(x));
-        y = CheckTargets(y, "Evaluate y");
-        var weights = SampleWeights.Resolve("Evaluate", sampleWeight, null, y, Losses, OutputNames);
-        using var data = new DeviceDataset(Device, x, y, "Evaluate", weights);
+        y = CheckTargets(y, $"{what} y", "evaluated on");
+        var weights = SampleWeights.Resolve(what, sampleWeight, null, y, Losses, OutputNames, CheckData);
+        using var data = new DeviceDataset(Device, x, y, what, weights);
         using var stats = NewStats();
         return EvaluateDataset(data, batchSize, stats, "");
     }
@@ -264,6 +272,7 @@ public partial class Model
         if (batchSize <= 0)
             throw new ArgumentException($"Predict: batchSize must be positive, got {batchSize}.");
         CheckInputs(x, "Predict", anyTimeSteps: true);
+        CheckInputData(x, "Predict x", "predicted from");
         Build(InputShapes is null ? SampleShapes(x) : null);
         int n = x[0].Count;
         float[][]? result = null;
@@ -303,20 +312,29 @@ public partial class Model
     /// output without its class axis, or with a trailing 1). y of shape [N] for a one-unit output is
     /// taken as [N, 1], as Keras does.
     /// </summary>
-    private protected HostArray[] CheckTargets(HostArray[] y, string what)
+    /// <param name="use">for the data check's message: "trained on", "evaluated on"</param>
+    private protected HostArray[] CheckTargets(HostArray[] y, string what, string use)
     {
         ArgumentNullException.ThrowIfNull(y);
         var outputs = OutputShapes!;
         if (y.Length != outputs.Count)
             throw new ArgumentException($"{what}: {Name} has {outputs.Count} output(s) ({string.Join(", ", OutputNames)}), got {y.Length} target array(s).");
-        return y.Select((t, k) => CheckTarget(t, k, outputs.Count == 1 ? what : $"{what}[{k}] ({OutputNames[k]})")).ToArray();
+        return y.Select((t, k) => CheckTarget(t, k, outputs.Count == 1 ? what : $"{what}[{k}] ({OutputNames[k]})", use)).ToArray();
     }
 
-    private HostArray CheckTarget(HostArray y, int output, string what)
+    private HostArray CheckTarget(HostArray y, int output, string what, string use)
     {
         ArgumentNullException.ThrowIfNull(y);
         var shape = OutputShapes![output];
         var loss = Losses[output];
+        var reshaped = CheckTargetShape(y, shape, loss, what);
+        if (CheckData)
+            DataCheck.Targets(y, loss, shape[^1], OutputNames[output], what, use); // y's own shape: the index the caller can look up
+        return reshaped;
+    }
+
+    private HostArray CheckTargetShape(HostArray y, IReadOnlyList<int> shape, LossFunction loss, string what)
+    {
         int[] expected = loss.IsSparse ? [.. shape.Take(shape.Count - 1)] : [.. shape];
         var perSample = y.Shape[1..];
         if (ShapesMatch(expected, perSample))
@@ -332,6 +350,29 @@ public partial class Model
     /// <summary>Whether a concrete per-sample shape fits one with -1 (any length) axes.</summary>
     private protected static bool ShapesMatch(IReadOnlyList<int> expected, IReadOnlyList<int> actual) =>
         expected.Count == actual.Count && expected.Zip(actual).All(p => p.First < 0 || p.First == p.Second);
+
+    /// <summary>x must be finite (unless CheckData is off); after CheckInputs, which checks the shapes.</summary>
+    private void CheckInputData(HostArray[] x, string what, string use)
+    {
+        if (CheckData)
+            DataCheck.Inputs(x, what, use);
+    }
+
+    /// <summary>
+    /// For Fit's StopReason: a step whose loss was finite may still have applied non-finite gradients
+    /// (an overflow), so the weights are read back and the reason says whether they are finite.
+    /// </summary>
+    private string DescribeWeightsAfterStop()
+    {
+        var values = Parameters!.Values.ToArray(); // [total], once, at the stop
+        long bad = values.LongCount(v => !float.IsFinite(v));
+        if (bad == 0)
+            return "; the weights are those after the previous step and are all finite";
+        var names = Parameters.Parameters.Where(p => p.ToArray().Any(v => !float.IsFinite(v))).Select(p => p.Name).ToList();
+        return $", but {bad} of {values.Length} weights are already NaN or infinite (in {string.Join(", ", names)}): an earlier step's " +
+            "gradients were not finite (an overflow, or NaN/infinity in data with Model.CheckData off); lower the learning rate, " +
+            "clip the gradients (e.g. GlobalClipNorm) or load weights saved before";
+    }
 
     /// <summary>Inputs must fit the model before anything is uploaded (Embedding inputs: valid token ids).</summary>
     private protected virtual void CheckInputs(HostArray[] x, string what, bool anyTimeSteps = false) =>

@@ -15,8 +15,9 @@ internal static class SampleWeights
 {
     /// <summary>Per output: the checked weights ([N] or [N, T]) or null.</summary>
     /// <param name="y">the checked targets, one per output</param>
+    /// <param name="checkValues">scan the weights for NaN, infinities and negatives (Model.CheckData)</param>
     public static HostArray?[] Resolve(string what, HostArray[]? sampleWeight, IReadOnlyDictionary<int, float>? classWeight,
-        HostArray[] y, IReadOnlyList<LossFunction> losses, IReadOnlyList<string> outputNames)
+        HostArray[] y, IReadOnlyList<LossFunction> losses, IReadOnlyList<string> outputNames, bool checkValues)
     {
         var result = new HostArray?[y.Length];
         if (sampleWeight is not null)
@@ -29,7 +30,7 @@ internal static class SampleWeights
             if (sampleWeight.Length != y.Length)
                 throw new ArgumentException($"{what}: sampleWeight has {sampleWeight.Length} arrays for {y.Length} outputs ({string.Join(", ", outputNames)}).");
             for (int k = 0; k < y.Length; k++)
-                result[k] = sampleWeight[k] is { } w ? Check(y.Length == 1 ? $"{what} sampleWeight" : $"{what} sampleWeight[{k}]", w, y[k], losses[k]) : null;
+                result[k] = sampleWeight[k] is { } w ? Check(y.Length == 1 ? $"{what} sampleWeight" : $"{what} sampleWeight[{k}]", w, y[k], losses[k], checkValues) : null;
         }
         else if (classWeight is not null)
         {
@@ -40,7 +41,7 @@ internal static class SampleWeights
         return result;
     }
 
-    private static HostArray Check(string what, HostArray w, HostArray y, LossFunction loss)
+    private static HostArray Check(string what, HostArray w, HostArray y, LossFunction loss, bool checkValues)
     {
         int n = y.Count;
         // Predictions of a sequence output are [N, T, ...]: the targets keep the time axis (sparse ones lose the class axis).
@@ -56,12 +57,8 @@ internal static class SampleWeights
                 $"{what}: expected shape [{n}] (one weight per sample)" + (steps is { } s ? $" or [{n}, {s}] (one per time step)" : "") +
                 $" for targets {ShapeUtil.Format(y.Shape)}, got {ShapeUtil.Format(w.Shape)}."),
         };
-        for (int i = 0; i < shaped.Data.Length; i++)
-        {
-            float v = shaped.Data[i];
-            if (!float.IsFinite(v) || v < 0f)
-                throw new ArgumentException($"{what}: weights must be finite and >= 0, got {v} at flat index {i}.");
-        }
+        if (checkValues)
+            DataCheck.Weights(w, what); // w's own shape: the index the caller can look up
         return shaped;
     }
 
