@@ -53,7 +53,15 @@ public abstract class Layer
     protected internal abstract Dictionary<string, object?> Config();
 
     /// <summary>Runs this (built, bound) layer on x outside a Sequential, e.g. in an encoder–decoder.</summary>
-    public Tensor ForwardOn(LayerContext context, Tensor x) => Forward(context, x);
+    public Tensor ForwardOn(LayerContext context, Tensor x)
+    {
+        using var _ = EnterOwnerBusy("ForwardOn");
+        return Forward(context, x);
+    }
+
+    /// <summary>A layer of a model runs under that model's one-call-at-a-time guard (see Model.EnterBusy).</summary>
+    private protected Models.ModelBusyGuard.Scopes EnterOwnerBusy(string call) =>
+        Owner is Models.Model model ? model.EnterBusy($"{Name}.{call}") : default;
 
     /// <summary>Called between fits or when a stateful layer should forget its state.</summary>
     public virtual void ResetStates()

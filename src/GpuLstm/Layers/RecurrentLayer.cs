@@ -86,6 +86,7 @@ public abstract class RecurrentLayer : Layer
     public RecurrentOutputs Call(LayerContext context, Tensor x, IReadOnlyList<Tensor>? initialStates = null,
         bool restoreTimeOrder = false)
     {
+        using var _ = EnterOwnerBusy("Call");
         ShapeUtil.ExpectRank(Name!, "input", x.Shape, 3, "[batch, time, features]");
         var tape = context.Tape;
         var inputMask = x.Mask; // [B, T] or null
@@ -201,6 +202,7 @@ public abstract class RecurrentLayer : Layer
     /// <summary>Zeroes the carried state of a stateful layer (Keras reset_states).</summary>
     public override void ResetStates()
     {
+        using var _ = EnterOwnerBusy("ResetStates");
         foreach (var s in _carried ?? [])
             s.Fill(0f);
     }
