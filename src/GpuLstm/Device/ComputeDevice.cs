@@ -106,7 +106,7 @@ public sealed class ComputeDevice : IDisposable
     public TensorPool Pool { get; }
 
     /// <summary>Models sharing this device run one call at a time (their calls share the pool and the stream).</summary>
-    internal Models.ModelBusyGuard Busy { get; } = new();
+    internal BusyGuard Busy { get; } = new();
     internal KernelSet Kernels { get; }
     internal IGemmEngine Gemm => _gemm.Value;
     public ComputeDeviceOptions Options { get; }

@@ -72,6 +72,10 @@ public abstract class RecurrentLayer : Layer
     {
         if (inputShape.Count != 2)
             throw new ArgumentException(ShapeError("(time steps, features)", inputShape));
+        // The kernels' gate axis (GateCount * units) is one int dimension.
+        if ((long)GateCount * Units > int.MaxValue)
+            throw new ArgumentException(
+                $"{Name ?? DefaultBaseName} ({KerasClassName}): {GateCount} gates × {Units:N0} units = {(long)GateCount * Units:N0} kernel columns, more than one axis holds ({int.MaxValue:N0}).");
         return ReturnSequences ? [inputShape[0], Units] : [Units];
     }
 

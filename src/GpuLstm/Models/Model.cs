@@ -25,7 +25,7 @@ public partial class Model : IDisposable
 {
     private readonly bool _ownsDevice;
     private readonly FunctionalGraph? _graph; // null for Sequential
-    private readonly ModelBusyGuard _busy = new();
+    private readonly BusyGuard _busy = new();
     private ComputeDevice? _device;
     private Tape? _tape;
 
@@ -122,7 +122,7 @@ public partial class Model : IDisposable
     internal virtual void Build(IReadOnlyList<IReadOnlyList<int>>? inputShapes)
     {
         if (!IsBuilt)
-            Parameters = LayerWeights.ForBuilt(Device, Seed, Layers);
+            Parameters = LayerWeights.ForBuilt(Device, Seed, Layers, Name);
     }
 
     /// <summary>Runs the model on one batch of every input; records on the tape unless it is in no-grad mode.</summary>
@@ -142,16 +142,16 @@ public partial class Model : IDisposable
     /// the thread already inside may enter again; another thread gets an InvalidOperationException
     /// saying the model (or the device it shares with another model) is busy, never a wrong answer.
     /// </summary>
-    internal ModelBusyGuard.Scopes EnterBusy(string call)
+    internal BusyGuard.Scopes EnterBusy(string call)
     {
         var model = _busy.Enter(call, running => new InvalidOperationException(
             $"Model '{Name}': {call} was called while {running} is running on another thread; a model runs one call at a time " +
             "(use one model per thread, or lock around calls)."));
         if (_device is not { } device)
-            return new ModelBusyGuard.Scopes(model, default); // created during this call: no other model has it yet
+            return new BusyGuard.Scopes(model, default); // created during this call: no other model has it yet
         try
         {
-            return new ModelBusyGuard.Scopes(model, device.Busy.Enter($"{call} of model '{Name}'", running => new InvalidOperationException(
+            return new BusyGuard.Scopes(model, device.Busy.Enter($"{call} of model '{Name}'", running => new InvalidOperationException(
                 $"Model '{Name}': {call} was called while {running} is running on another thread on the same device ({device}); " +
                 "models sharing a ComputeDevice run one call at a time (give each thread its own device, or lock around calls).")));
         }

@@ -96,7 +96,16 @@ public sealed partial class Sequential : Model
         var context = new LayerContext(Tape, training, Random);
         var x = inputs[0];
         foreach (var layer in _layers)
-            x = layer.Forward(context, x);
+        {
+            try
+            {
+                x = layer.Forward(context, x);
+            }
+            catch (InsufficientMemoryException e)
+            {
+                throw layer.OutOfMemory(e, context, x);
+            }
+        }
         return [x];
     }
 

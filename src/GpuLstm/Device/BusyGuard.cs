@@ -1,4 +1,4 @@
-namespace GpuLstm.Models;
+namespace GpuLstm.Device;
 
 /// <summary>
 /// One call at a time on a model (and on a device that models share): the tape, the tensor pool and
@@ -6,7 +6,7 @@ namespace GpuLstm.Models;
 /// other's activations. A second thread is refused at once rather than queued; the thread already
 /// inside may enter again (callbacks call Save or GetWeights inside Fit).
 /// </summary>
-internal sealed class ModelBusyGuard
+internal sealed class BusyGuard
 {
     private readonly object _gate = new();
     private int _depth;                // entries by the holder; only the holder touches it
@@ -32,9 +32,9 @@ internal sealed class ModelBusyGuard
     /// <summary>Leaves the guard on Dispose (a struct: entering allocates nothing).</summary>
     public readonly struct Scope : IDisposable
     {
-        private readonly ModelBusyGuard? _guard;
+        private readonly BusyGuard? _guard;
 
-        internal Scope(ModelBusyGuard guard) => _guard = guard;
+        internal Scope(BusyGuard guard) => _guard = guard;
 
         public void Dispose() => _guard?.Exit();
     }
