@@ -104,6 +104,9 @@ public sealed class ComputeDevice : IDisposable
     public DeviceKind Kind { get; }
     public DeviceCounters Counters { get; } = new();
     public TensorPool Pool { get; }
+
+    /// <summary>Models sharing this device run one call at a time (their calls share the pool and the stream).</summary>
+    internal BusyGuard Busy { get; } = new();
     internal KernelSet Kernels { get; }
     internal IGemmEngine Gemm => _gemm.Value;
     public ComputeDeviceOptions Options { get; }

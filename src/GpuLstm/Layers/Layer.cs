@@ -1,3 +1,4 @@
+using GpuLstm.Device;
 using GpuLstm.Memory;
 using GpuLstm.Optimizers;
 
@@ -53,7 +54,15 @@ public abstract class Layer
     protected internal abstract Dictionary<string, object?> Config();
 
     /// <summary>Runs this (built, bound) layer on x outside a Sequential, e.g. in an encoder–decoder.</summary>
-    public Tensor ForwardOn(LayerContext context, Tensor x) => Forward(context, x);
+    public Tensor ForwardOn(LayerContext context, Tensor x)
+    {
+        using var _ = EnterOwnerBusy("ForwardOn");
+        return Forward(context, x);
+    }
+
+    /// <summary>A layer of a model runs under that model's one-call-at-a-time guard (see Model.EnterBusy).</summary>
+    private protected BusyGuard.Scopes EnterOwnerBusy(string call) =>
+        Owner is Models.Model model ? model.EnterBusy($"{Name}.{call}") : default;
 
     /// <summary>Called between fits or when a stateful layer should forget its state.</summary>
     public virtual void ResetStates()
@@ -131,6 +140,17 @@ public abstract class Layer
         node.Outputs = outputShapes.Select((shape, i) => new SymbolicTensor(shape, node, i)).ToArray();
         InboundNodes.Add(node);
         return node.Outputs;
+    }
+
+    /// <summary>
+    /// Names this layer in a device out-of-memory error raised during its call (the pool's message names the
+    /// tensor and the bytes) and hands the failed batch's activations back to the pool.
+    /// </summary>
+    internal InsufficientMemoryException OutOfMemory(InsufficientMemoryException e, LayerContext context, Tensor input)
+    {
+        string message = $"{Name} ({KerasClassName}) on input {ShapeUtil.Format(input.Shape)}: {e.Message}";
+        context.Tape.Reset();
+        return new InsufficientMemoryException(message, e);
     }
 
     protected string ShapeError(string expected, IReadOnlyList<int> actual) =>

@@ -72,6 +72,10 @@ public abstract class RecurrentLayer : Layer
     {
         if (inputShape.Count != 2)
             throw new ArgumentException(ShapeError("(time steps, features)", inputShape));
+        // The kernels' gate axis (GateCount * units) is one int dimension.
+        if ((long)GateCount * Units > int.MaxValue)
+            throw new ArgumentException(
+                $"{Name ?? DefaultBaseName} ({KerasClassName}): {GateCount} gates × {Units:N0} units = {(long)GateCount * Units:N0} kernel columns, more than one axis holds ({int.MaxValue:N0}).");
         return ReturnSequences ? [inputShape[0], Units] : [Units];
     }
 
@@ -86,6 +90,7 @@ public abstract class RecurrentLayer : Layer
     public RecurrentOutputs Call(LayerContext context, Tensor x, IReadOnlyList<Tensor>? initialStates = null,
         bool restoreTimeOrder = false)
     {
+        using var _ = EnterOwnerBusy("Call");
         ShapeUtil.ExpectRank(Name!, "input", x.Shape, 3, "[batch, time, features]");
         var tape = context.Tape;
         var inputMask = x.Mask; // [B, T] or null
@@ -201,6 +206,7 @@ public abstract class RecurrentLayer : Layer
     /// <summary>Zeroes the carried state of a stateful layer (Keras reset_states).</summary>
     public override void ResetStates()
     {
+        using var _ = EnterOwnerBusy("ResetStates");
         foreach (var s in _carried ?? [])
             s.Fill(0f);
     }

@@ -83,7 +83,7 @@ public sealed class Tensor : IDisposable
     {
         int[] dims = ShapeUtil.Validate(shape, name);
         long length = ShapeUtil.Elements(dims);
-        var buffer = device.Pool.Rent(length);
+        var buffer = device.Pool.Rent(length, name, dims);
         return new Tensor(device, buffer.View.SubView(0, length), dims, buffer, null, name);
     }
 
@@ -159,5 +159,15 @@ public sealed class Tensor : IDisposable
         _disposed = true;
         if (_buffer is not null)
             Device.Pool.Return(_buffer);
+    }
+
+    /// <summary>Disposes and frees the buffer back to the device rather than the pool's cache (clean-up after a failed Build).</summary>
+    internal void Free()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        if (_buffer is not null)
+            Device.Pool.Free(_buffer);
     }
 }

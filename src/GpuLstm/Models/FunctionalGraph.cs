@@ -72,24 +72,37 @@ internal sealed class FunctionalGraph
             if (node.Layer is null)
                 continue;
             var x = values[node.Inputs[0]];
-            if (node.Layer is MergeLayer merge)
+            try
             {
-                values[node.Outputs[0]] = merge.Merge(context, node.Inputs.Select(i => values[i]).ToArray());
+                Call(context, node, x, values);
             }
-            else if (node.Layer is RecurrentLayer recurrent && (node.InitialStates.Length > 0 || node.OutputCount > 1))
+            catch (InsufficientMemoryException e)
             {
-                var states = node.InitialStates.Length > 0 ? node.InitialStates.Select(s => values[s]).ToArray() : null;
-                var result = recurrent.Call(context, x, states);
-                values[node.Outputs[0]] = result.Output;
-                for (int k = 1; k < node.OutputCount; k++)
-                    values[node.Outputs[k]] = result.States[k - 1];
-            }
-            else
-            {
-                values[node.Outputs[0]] = node.Layer.ForwardOn(context, x);
+                throw node.Layer.OutOfMemory(e, context, x);
             }
         }
         return Outputs.Select(o => values[o]).ToArray();
+    }
+
+    /// <summary>One node's layer call on the values computed so far; stores its outputs.</summary>
+    private static void Call(LayerContext context, LayerNode node, Tensor x, Dictionary<SymbolicTensor, Tensor> values)
+    {
+        if (node.Layer is MergeLayer merge)
+        {
+            values[node.Outputs[0]] = merge.Merge(context, node.Inputs.Select(i => values[i]).ToArray());
+        }
+        else if (node.Layer is RecurrentLayer recurrent && (node.InitialStates.Length > 0 || node.OutputCount > 1))
+        {
+            var states = node.InitialStates.Length > 0 ? node.InitialStates.Select(s => values[s]).ToArray() : null;
+            var result = recurrent.Call(context, x, states);
+            values[node.Outputs[0]] = result.Output;
+            for (int k = 1; k < node.OutputCount; k++)
+                values[node.Outputs[k]] = result.States[k - 1];
+        }
+        else
+        {
+            values[node.Outputs[0]] = node.Layer!.ForwardOn(context, x);
+        }
     }
 
     public void CheckInputs(HostArray[] x, string what, bool anyTimeSteps)

@@ -16,6 +16,7 @@ public partial class Model
     public Dictionary<string, double> TrainOnBatch(HostArray[] x, HostArray[] y, HostArray[]? sampleWeight = null,
         IReadOnlyDictionary<int, float>? classWeight = null)
     {
+        using var _ = EnterBusy("TrainOnBatch");
         RequireCompiled("TrainOnBatch");
         ArgumentNullException.ThrowIfNull(x);
         if (x.Length == 0 || x[0].Count == 0)
@@ -41,8 +42,16 @@ public partial class Model
         Evaluate(x, y, Math.Max(1, x is { Length: > 0 } ? x[0].Count : 1), sampleWeight, "TestOnBatch");
 
     /// <summary>Model outputs for one batch (Keras predict_on_batch).</summary>
-    public HostArray PredictOnBatch(HostArray x) => Predict(x, batchSize: Math.Max(1, x.Count));
+    public HostArray PredictOnBatch(HostArray x)
+    {
+        using var _ = EnterBusy("PredictOnBatch");
+        return Predict(x, batchSize: Math.Max(1, x.Count));
+    }
 
     /// <summary>PredictOnBatch for several inputs: one array per output.</summary>
-    public HostArray[] PredictOnBatch(HostArray[] x) => Predict(x, batchSize: Math.Max(1, x.Length > 0 ? x[0].Count : 1));
+    public HostArray[] PredictOnBatch(HostArray[] x)
+    {
+        using var _ = EnterBusy("PredictOnBatch");
+        return Predict(x, batchSize: Math.Max(1, x.Length > 0 ? x[0].Count : 1));
+    }
 }

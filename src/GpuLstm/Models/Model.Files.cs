@@ -26,6 +26,7 @@ public partial class Model
     /// <summary>Writes every weight as "layer/weight" (e.g. lstm/kernel) in Keras layout.</summary>
     public void SaveWeights(string path)
     {
+        using var _ = EnterBusy("SaveWeights");
         RequireBuilt("SaveWeights");
         SafeTensorsFile.Write(path, WeightData(), new Dictionary<string, string>
         {
@@ -37,6 +38,7 @@ public partial class Model
     /// <summary>Every weight as a host array, in layer order (Keras get_weights; names as in SaveWeights).</summary>
     public IReadOnlyList<HostArray> GetWeights()
     {
+        using var _ = EnterBusy("GetWeights");
         RequireBuilt("GetWeights");
         return Parameters!.Parameters.Select(p => new HostArray(p.ToArray(), [.. p.Shape])).ToList();
     }
@@ -44,6 +46,7 @@ public partial class Model
     /// <summary>Replaces every weight (Keras set_weights): the same count, order and shapes as GetWeights; checked before anything is copied.</summary>
     public void SetWeights(IReadOnlyList<HostArray> weights)
     {
+        using var _ = EnterBusy("SetWeights");
         ArgumentNullException.ThrowIfNull(weights);
         RequireBuilt("SetWeights");
         var parameters = Parameters!.Parameters;
@@ -62,6 +65,7 @@ public partial class Model
     /// <summary>Loads weights saved by SaveWeights (or Save) into this model; names and shapes must match exactly.</summary>
     public void LoadWeights(string path)
     {
+        using var _ = EnterBusy("LoadWeights");
         Build();
         var content = SafeTensorsFile.Read(path);
         CheckFormatVersion(content, path, "LoadWeights");
@@ -80,6 +84,7 @@ public partial class Model
     /// </summary>
     public void Save(string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
+        using var _ = EnterBusy("Save");
         RequireBuilt("Save");
         var tensors = WeightData().ToList();
         if (Optimizer is not null)

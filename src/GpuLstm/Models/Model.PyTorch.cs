@@ -57,6 +57,7 @@ public partial class Model
 
     private void ImportStateDict(string path, IReadOnlyDictionary<string, string>? layerToPrefix)
     {
+        using var _ = EnterBusy("LoadPyTorchStateDict");
         Build();
         TorchStateDictImporter.Load(path, Name, Layers, Parameters!, layerToPrefix);
     }

@@ -38,6 +38,7 @@ public partial class Model
     /// </summary>
     public void Compile(Optimizer optimizer, IReadOnlyList<LossFunction> losses, IEnumerable<string>? metrics = null)
     {
+        using var _ = EnterBusy("Compile");
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(losses);
         if (losses.Count != OutputNames.Count || losses.Any(l => l is null))
@@ -78,6 +79,7 @@ public partial class Model
         IEnumerable<Callback>? callbacks = null, TextWriter? output = null,
         HostArray[]? sampleWeight = null, IReadOnlyDictionary<int, float>? classWeight = null)
     {
+        using var _ = EnterBusy("Fit");
         RequireCompiled("Fit");
         if (verbose is < 0 or > 2)
             throw new ArgumentException($"Fit: verbose must be 0 (silent), 1 (progress bar) or 2 (one line per epoch), got {verbose}.");
@@ -219,6 +221,7 @@ public partial class Model
     /// <param name="what">the public call, for errors: Evaluate or TestOnBatch</param>
     private Dictionary<string, double> Evaluate(HostArray[] x, HostArray[] y, int batchSize, HostArray[]? sampleWeight, string what)
     {
+        using var _ = EnterBusy(what);
         RequireCompiled(what);
         if (batchSize <= 0)
             throw new ArgumentException($"{what}: batchSize must be positive, got {batchSize}.");
@@ -266,6 +269,7 @@ public partial class Model
     /// <summary>Predict for several inputs: one array per input in; one array per output out.</summary>
     public HostArray[] Predict(HostArray[] x, int batchSize = 32)
     {
+        using var _ = EnterBusy("Predict");
         ArgumentNullException.ThrowIfNull(x);
         if (x.Length == 0 || x[0].Count == 0)
             throw new ArgumentException("Predict: no samples.");

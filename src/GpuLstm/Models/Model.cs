@@ -12,11 +12,20 @@ namespace GpuLstm.Models;
 /// with any number of inputs and outputs, shared layers (one set of weights used twice) and recurrent
 /// initial/returned states. All weights are slices of one device buffer. <see cref="Sequential"/> is a
 /// Model too; Compile/Fit/Evaluate/Predict are in Model.Training.cs, files in Model.Files.cs.
+/// <para>
+/// Threads: a model runs one call at a time (its calls share one tape, the device's tensor pool and
+/// stateful layers' states). A call from a second thread while one runs (Predict during Fit, say) throws
+/// an <see cref="InvalidOperationException"/> saying the model is busy, before touching anything; so do
+/// calls on two models that share one <see cref="ComputeDevice"/>. The running thread itself may call
+/// the model again (callbacks such as ModelCheckpoint do, inside Fit). Use one model per thread, or lock
+/// around calls; <see cref="StopTraining"/> may be set from any thread.
+/// </para>
 /// </summary>
 public partial class Model : IDisposable
 {
     private readonly bool _ownsDevice;
     private readonly FunctionalGraph? _graph; // null for Sequential
+    private readonly BusyGuard _busy = new();
     private ComputeDevice? _device;
     private Tape? _tape;
 
@@ -115,13 +124,17 @@ public partial class Model : IDisposable
     public virtual string SummaryText() => _graph!.Summary(Name);
 
     /// <summary>Creates and initialises the weights (Fit does this when needed).</summary>
-    public void Build() => Build(null);
+    public void Build()
+    {
+        using var _ = EnterBusy("Build");
+        Build(null);
+    }
 
     /// <summary>Builds for the given per-sample input shapes when the model does not know them yet (Sequential).</summary>
     internal virtual void Build(IReadOnlyList<IReadOnlyList<int>>? inputShapes)
     {
         if (!IsBuilt)
-            Parameters = LayerWeights.ForBuilt(Device, Seed, Layers);
+            Parameters = LayerWeights.ForBuilt(Device, Seed, Layers, Name);
     }
 
     /// <summary>Runs the model on one batch of every input; records on the tape unless it is in no-grad mode.</summary>
@@ -131,8 +144,34 @@ public partial class Model : IDisposable
     /// <summary>Zeroes the state of stateful layers (Keras reset_states).</summary>
     public void ResetStates()
     {
+        using var _ = EnterBusy("ResetStates");
         foreach (var layer in Layers)
             layer.ResetStates();
+    }
+
+    /// <summary>
+    /// Enters a public call that touches the tape, the weights or device memory (<c>using var _ = EnterBusy("Predict");</c>):
+    /// the thread already inside may enter again; another thread gets an InvalidOperationException
+    /// saying the model (or the device it shares with another model) is busy, never a wrong answer.
+    /// </summary>
+    internal BusyGuard.Scopes EnterBusy(string call)
+    {
+        var model = _busy.Enter(call, running => new InvalidOperationException(
+            $"Model '{Name}': {call} was called while {running} is running on another thread; a model runs one call at a time " +
+            "(use one model per thread, or lock around calls)."));
+        if (_device is not { } device)
+            return new BusyGuard.Scopes(model, default); // created during this call: no other model has it yet
+        try
+        {
+            return new BusyGuard.Scopes(model, device.Busy.Enter($"{call} of model '{Name}'", running => new InvalidOperationException(
+                $"Model '{Name}': {call} was called while {running} is running on another thread on the same device ({device}); " +
+                "models sharing a ComputeDevice run one call at a time (give each thread its own device, or lock around calls).")));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Claims a layer for this model: a layer object belongs to one model (its weights live in that model's buffer).</summary>
@@ -147,6 +186,7 @@ public partial class Model : IDisposable
 
     public void Dispose()
     {
+        using var _ = EnterBusy("Dispose");
         _tape?.Dispose();
         foreach (var layer in Layers)
             layer.ReleaseDeviceState();

@@ -53,20 +53,7 @@ internal static class ModelSummary
         "(None, " + string.Join(", ", shape.Select(d => d < 0 ? "None" : d.ToString(CultureInfo.InvariantCulture))) + ")";
 
     private static string Count(long parameters) =>
-        $"{parameters.ToString("N0", CultureInfo.InvariantCulture)} ({ReadableSize(parameters * sizeof(float))})";
-
-    /// <summary>Keras's readable_memory_size: divide by 1024 until below it, two decimals.</summary>
-    public static string ReadableSize(double bytes)
-    {
-        string[] units = ["B", "KB", "MB", "GB", "TB", "PB"];
-        foreach (string unit in units)
-        {
-            if (bytes / 1024 < 1)
-                return string.Create(CultureInfo.InvariantCulture, $"{bytes:F2} {unit}");
-            bytes /= 1024;
-        }
-        return string.Create(CultureInfo.InvariantCulture, $"{bytes:F2} PB");
-    }
+        $"{parameters.ToString("N0", CultureInfo.InvariantCulture)} ({Memory.ShapeUtil.ReadableBytes(parameters * (double)sizeof(float))})";
 
     private static string Rule(char left, char line, char join, char right, int[] widths) =>
         left + string.Join(join, widths.Select(w => new string(line, w + 2))) + right + "\n";

@@ -26,6 +26,7 @@ public sealed partial class Sequential : Model
     public void Add(Layer layer)
     {
         ArgumentNullException.ThrowIfNull(layer);
+        using var _ = EnterBusy("Add");
         if (IsBuilt)
             throw new InvalidOperationException($"{Name}: cannot add {layer.KerasClassName} after the model was built.");
         if (_layers.Contains(layer))
@@ -62,7 +63,11 @@ public sealed partial class Sequential : Model
     public override string SummaryText() => ModelSummary.Render(Name, _layers);
 
     /// <summary>Creates and initialises the weights for an input shape (batch excluded); Fit does this when needed.</summary>
-    public void Build(IReadOnlyList<int>? inputShape) => Build(inputShape is null ? null : [inputShape]);
+    public void Build(IReadOnlyList<int>? inputShape)
+    {
+        using var _ = EnterBusy("Build");
+        Build(inputShape is null ? null : [inputShape]);
+    }
 
     internal override void Build(IReadOnlyList<IReadOnlyList<int>>? inputShapes)
     {
@@ -91,7 +96,16 @@ public sealed partial class Sequential : Model
         var context = new LayerContext(Tape, training, Random);
         var x = inputs[0];
         foreach (var layer in _layers)
-            x = layer.Forward(context, x);
+        {
+            try
+            {
+                x = layer.Forward(context, x);
+            }
+            catch (InsufficientMemoryException e)
+            {
+                throw layer.OutOfMemory(e, context, x);
+            }
+        }
         return [x];
     }
 

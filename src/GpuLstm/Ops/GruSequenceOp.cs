@@ -48,7 +48,8 @@ public static class GruSequenceOp
         long gatesLen = (long)steps * batch * h3, stateLen = (steps + 1) * s.StateLength, bh = s.StateLength;
         long resetLen = resetAfter ? 0 : steps * bh;
         // One allocation: gates [T, B, 3H] | recurrent [T, B, 3H] | h [T+1, B, H] | r*h [T, B, H] (reset_before only).
-        var workspace = tape.NewTensor([(int)(2 * gatesLen + stateLen + resetLen)], name + ".workspace");
+        var workspace = tape.NewTensor([ShapeUtil.WorkspaceLength(2 * gatesLen + stateLen + resetLen, name,
+            "forward workspace (gates and recurrent parts [T, B, 3H], h [T+1, B, H])", steps, batch, hidden)], name + ".workspace");
         var gates = tape.Own(workspace.Slice(0, [steps, batch, h3], name + ".gates"));
         var recurrent = tape.Own(workspace.Slice(gatesLen, [steps, batch, h3], name + ".recurrent"));
         var h = tape.Own(workspace.Slice(2 * gatesLen, [steps + 1, batch, hidden], name + ".h"));
@@ -111,7 +112,8 @@ public static class GruSequenceOp
         // One allocation: dInput [T, B, 3H] | dRecurrent [T, B, 3H] (reset_after; reset_before's equals dInput)
         // | dh [B, H] | d(r h) [B, H] (reset_before) | with recurrent dropout dhDropped [B, 3H].
         long recLen = resetAfter ? gatesLen : 0, droppedLen = dropout.H is null ? 0 : 3 * bh;
-        var workspace = tape.NewTensor([(int)(gatesLen + recLen + 2 * bh + droppedLen)], name + ".backward_workspace");
+        var workspace = tape.NewTensor([ShapeUtil.WorkspaceLength(gatesLen + recLen + 2 * bh + droppedLen, name,
+            "backward workspace (gate gradients [T, B, 3H])", steps, batch, hidden)], name + ".backward_workspace");
         var dInput = workspace.View.SubView(0, gatesLen);
         var dRecurrent = resetAfter ? workspace.View.SubView(gatesLen, gatesLen) : dInput;
         var dh = workspace.View.SubView(gatesLen + recLen, bh);

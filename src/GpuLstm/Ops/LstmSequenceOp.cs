@@ -67,7 +67,8 @@ public static class LstmSequenceOp
         long droppedHLen = recurrentDropoutMask is null ? 0 : (steps + 1) * 4 * bh;
         long droppedXLen = inputDropoutMask is null ? 0 : 4 * x.Length;
         // One allocation: gates [T, B, 4H] | h [T+1, B, H] | c [T+1, B, H] | with dropout masks hDropped [T+1, B, 4H] | xDropped [T, B, 4I].
-        var workspace = tape.NewTensor([(int)(gatesLen + 2 * stateLen + droppedHLen + droppedXLen)], name + ".workspace");
+        var workspace = tape.NewTensor([ShapeUtil.WorkspaceLength(gatesLen + 2 * stateLen + droppedHLen + droppedXLen, name,
+            "forward workspace (gates [T, B, 4H], h and c [T+1, B, H])", steps, batch, hidden)], name + ".workspace");
         var gates = tape.Own(workspace.Slice(0, [steps, batch, 4 * hidden], name + ".gates"));
         var h = tape.Own(workspace.Slice(gatesLen, [steps + 1, batch, hidden], name + ".h"));
         var c = tape.Own(workspace.Slice(gatesLen + stateLen, [steps + 1, batch, hidden], name + ".c"));
@@ -144,7 +145,8 @@ public static class LstmSequenceOp
         long dhDroppedLen = dropped.H is null ? 0 : 4 * bh;
         long dxDroppedLen = dropped.X is not null && x.RequiresGrad ? 4 * x.Length : 0;
         // One allocation: dGates [T, B, 4H] | dh [B, H] | dc [B, H] | with dropout masks dhDropped [B, 4H] | dxDropped [T, B, 4I].
-        var workspace = tape.NewTensor([(int)(gatesLen + 2 * bh + dhDroppedLen + dxDroppedLen)], name + ".backward_workspace");
+        var workspace = tape.NewTensor([ShapeUtil.WorkspaceLength(gatesLen + 2 * bh + dhDroppedLen + dxDroppedLen, name,
+            "backward workspace (gate gradients [T, B, 4H])", steps, batch, hidden)], name + ".backward_workspace");
         var dGates = workspace.View.SubView(0, gatesLen);
         var dh = workspace.View.SubView(gatesLen, bh);
         var dc = workspace.View.SubView(gatesLen + bh, bh);

@@ -40,7 +40,8 @@ public static class SimpleRnnSequenceOp
         var device = tape.Device;
         long bh = s.StateLength, preLen = steps * bh, stateLen = (steps + 1) * bh;
         // One allocation: pre-activations [T, B, H] | h [T+1, B, H].
-        var workspace = tape.NewTensor([(int)(preLen + stateLen)], name + ".workspace");
+        var workspace = tape.NewTensor([ShapeUtil.WorkspaceLength(preLen + stateLen, name,
+            "forward workspace (pre-activations [T, B, H], h [T+1, B, H])", steps, batch, hidden)], name + ".workspace");
         var pre = tape.Own(workspace.Slice(0, [steps, batch, hidden], name + ".preactivation"));
         var h = tape.Own(workspace.Slice(preLen, [steps + 1, batch, hidden], name + ".h"));
 
@@ -79,7 +80,8 @@ public static class SimpleRnnSequenceOp
 
         // One allocation: dPre [T, B, H] | dh [B, H] | with recurrent dropout dhDropped [B, H].
         long droppedLen = dropout.H is null ? 0 : bh;
-        var workspace = tape.NewTensor([(int)(preLen + bh + droppedLen)], name + ".backward_workspace");
+        var workspace = tape.NewTensor([ShapeUtil.WorkspaceLength(preLen + bh + droppedLen, name,
+            "backward workspace (pre-activation gradients [T, B, H])", steps, batch, hidden)], name + ".backward_workspace");
         var dPre = workspace.View.SubView(0, preLen);
         var dh = workspace.View.SubView(preLen, bh);
         var dhDroppedView = droppedLen == 0 ? dh : workspace.View.SubView(preLen + bh, droppedLen); // never read without dropout

@@ -18,26 +18,41 @@ public sealed class ParameterSet : IDisposable
         var list = specs.ToList();
         if (list.Count == 0)
             throw new ArgumentException("ParameterSet: no parameters given.");
-        long total = list.Sum(s => ShapeUtil.Elements(s.Shape));
-        Values = Tensor.Allocate(device, [(int)total], "parameters");      // [total]
-        Grads = Tensor.Allocate(device, [(int)total], "gradients");        // [total]
-        long offset = 0;
+        // Sizes in 64 bits, checked before anything is allocated.
+        long total = 0;
         foreach (var (name, shape) in list)
         {
-            if (_byName.ContainsKey(name))
-                throw new ArgumentException($"ParameterSet: duplicate parameter name '{name}'.");
-            var p = Values.Slice(offset, shape, name);
-            p.RequiresGrad = true;
-            p.Grad = Grads.Slice(offset, shape, name + ".grad");
-            _parameters.Add(p);
-            _byName[name] = p;
-            offset += p.Length;
+            ShapeUtil.Validate(shape, $"ParameterSet: weight '{name}'");
+            total += ShapeUtil.Elements(shape);
+        }
+        int length = ShapeUtil.BufferLength(total, $"ParameterSet: the {list.Count} weights together ({string.Join(", ", list.Select(s => s.Name))}; one buffer holds them all)");
+        try
+        {
+            Values = Tensor.Allocate(device, [length], "parameters");      // [total]
+            Grads = Tensor.Allocate(device, [length], "gradients");        // [total]
+            long offset = 0;
+            foreach (var (name, shape) in list)
+            {
+                if (_byName.ContainsKey(name))
+                    throw new ArgumentException($"ParameterSet: duplicate parameter name '{name}'.");
+                var p = Values.Slice(offset, shape, name);
+                p.RequiresGrad = true;
+                p.Grad = Grads.Slice(offset, shape, name + ".grad");
+                _parameters.Add(p);
+                _byName[name] = p;
+                offset += p.Length;
+            }
+        }
+        catch
+        {
+            Free(); // nothing stays allocated, not even in the pool's cache
+            throw;
         }
     }
 
     public ComputeDevice Device { get; }
-    public Tensor Values { get; }
-    public Tensor Grads { get; }
+    public Tensor Values { get; } = null!;
+    public Tensor Grads { get; } = null!;
     public IReadOnlyList<Tensor> Parameters => _parameters;
     public long Count => Values.Length;
 
@@ -68,5 +83,12 @@ public sealed class ParameterSet : IDisposable
     {
         Grads.Dispose();
         Values.Dispose();
+    }
+
+    /// <summary>Frees both buffers back to the device (clean-up of a set that failed to build or bind).</summary>
+    internal void Free()
+    {
+        Grads?.Free();
+        Values?.Free();
     }
 }
