@@ -30,7 +30,7 @@ public sealed class ModelFileFuzzTests(ITestOutputHelper output)
             {
                 string target = saved.Directory.File($"fuzz-{cases}.safetensors");
                 if (rng.Next(4) == 0)
-                    File.WriteAllBytes(target, MutateBytes(original, rng));
+                    File.WriteAllBytes(target, ByteMutation.Apply(original, rng));
                 else
                     SavedModelFiles.Rewrite(source, target, r => MutateRecord(r, rng));
                 string outcome = Outcome(saved, target, functional);
@@ -83,23 +83,6 @@ public sealed class ModelFileFuzzTests(ITestOutputHelper output)
             Assert.Equal(prediction, Predict(reloaded));
             File.Delete(again);
             return "loaded";
-        }
-    }
-
-    private static byte[] MutateBytes(byte[] original, Random rng)
-    {
-        var bytes = (byte[])original.Clone();
-        switch (rng.Next(3))
-        {
-            case 0:
-                return bytes[..rng.Next(bytes.Length)]; // truncated
-            case 1:
-                for (int k = rng.Next(1, 4); k > 0; k--)
-                    bytes[rng.Next(bytes.Length)] ^= (byte)(1 << rng.Next(8));
-                return bytes;
-            default:
-                bytes[rng.Next(bytes.Length)] = (byte)rng.Next(256);
-                return bytes;
         }
     }
 

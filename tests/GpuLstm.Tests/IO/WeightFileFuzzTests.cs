@@ -35,7 +35,7 @@ public sealed class WeightFileFuzzTests(ITestOutputHelper output)
         for (; cases < 3000 && clock.Elapsed < TimeSpan.FromSeconds(30); cases++)
         {
             string path = saved.Directory.File($"weights-fuzz-{cases}.safetensors");
-            File.WriteAllBytes(path, rng.Next(2) == 0 ? MutateBytes(original, rng) : MutateHeader(original, rng));
+            File.WriteAllBytes(path, rng.Next(2) == 0 ? ByteMutation.Apply(original, rng) : MutateHeader(original, rng));
             string read = Outcome(path, () => SafeTensorsFile.Read(path));
             string load = Outcome(path, () => model.LoadWeights(path));
             var after = model.GetWeights();
@@ -79,23 +79,6 @@ public sealed class WeightFileFuzzTests(ITestOutputHelper output)
         {
             Assert.Fail($"{Path.GetFileName(path)}: {e.GetType().Name}: {e.Message}");
             throw;
-        }
-    }
-
-    private static byte[] MutateBytes(byte[] original, Random rng)
-    {
-        var bytes = (byte[])original.Clone();
-        switch (rng.Next(3))
-        {
-            case 0:
-                return bytes[..rng.Next(bytes.Length)];
-            case 1:
-                for (int k = rng.Next(1, 4); k > 0; k--)
-                    bytes[rng.Next(bytes.Length)] ^= (byte)(1 << rng.Next(8));
-                return bytes;
-            default:
-                bytes[rng.Next(bytes.Length)] = (byte)rng.Next(256);
-                return bytes;
         }
     }
 
