@@ -45,9 +45,9 @@ public static class GemmMicrobenchmark
             else if (args[i] == "--only")
                 only = args[i + 1];
             else
-                throw new ArgumentException($"gemm: unknown option '{args[i]}'; expected --rounds N or --only TEXT.");
+                throw new ArgumentException($"gemm: unknown option '{args[i]}'; expected --rounds N or --only TEXT|TEXT.. (cases whose name contains one of them).");
         }
-        var cases = GemmCase.All.Where(c => c.Name.Contains(only, StringComparison.Ordinal)).ToArray();
+        var cases = GemmCase.All.Where(c => only.Split('|').Any(o => c.Name.Contains(o, StringComparison.Ordinal))).ToArray();
         using var device = ComputeDevice.Create(DeviceKind.Cpu);
         if (device.GemmEngineName != "openblas")
             throw new InvalidOperationException($"gemm: the CPU device uses GEMM engine '{device.GemmEngineName}', not openblas.");

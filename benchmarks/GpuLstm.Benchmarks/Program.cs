@@ -4,7 +4,7 @@ namespace GpuLstm.Benchmarks;
 
 /// <summary>
 /// BenchmarkDotNet entry: `dotnet run -c Release --project benchmarks/GpuLstm.Benchmarks -- --filter '*'`;
-/// `-- gemm [--rounds N] [--only TEXT]` runs <see cref="GemmMicrobenchmark"/> instead.
+/// `-- gemm [--rounds N] [--only TEXT|TEXT..]` runs <see cref="GemmMicrobenchmark"/> instead.
 /// </summary>
 public static class Program
 {
