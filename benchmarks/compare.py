@@ -12,7 +12,9 @@ Contenders (each a fresh process per shape and round):
 
 PyTorch always runs in its best configuration on this 2-vCPU machine: OMP_WAIT_POLICY=PASSIVE (its
 OpenMP threads otherwise spin and fight BLAS's threads), and for N threads torch.set_num_threads(N),
-OMP_NUM_THREADS=N and OPENBLAS_NUM_THREADS=N.
+OMP_NUM_THREADS=N and OPENBLAS_NUM_THREADS=N. Where a build's OpenBLAS does not recognise the CPU and falls
+back to pre-AVX2 kernels (Debian 12's 0.3.21 picks "Prescott" on an Emerald Rapids Xeon), it runs with the
+OPENBLAS_CORETYPE GpuLstm forces in that case (SkylakeX or Haswell; --torch-coretype keep|NAME overrides).
 
 Rounds are interleaved: round r runs, per shape, gpulstm, then each torch build at each thread count.
 Every contender times --steps steps (default 15) after --warmup (default 5) and reports the median;
@@ -140,10 +142,50 @@ class Torch:
         return doc["results"][0]
 
 
-def torch_env(threads, base):
+def torch_env(threads, base, coretype=None):
     env = dict(base)
     env.update(OMP_WAIT_POLICY="PASSIVE", OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
+    if coretype:
+        env["OPENBLAS_CORETYPE"] = coretype
     return env
+
+
+# Prints the kernels OpenBLAS picks in that Python's world and what GpuLstm's OpenBlasLibrary would force instead.
+CORE_PROBE = r"""
+import ctypes
+lib = ctypes.CDLL("libopenblas.so.0")
+lib.openblas_get_corename.restype = ctypes.c_char_p
+core = lib.openblas_get_corename().decode()
+flags = set()
+for line in open("/proc/cpuinfo"):
+    if line.startswith("flags"):
+        flags = set(line.split(":", 1)[1].split())
+        break
+full = {"haswell", "zen", "skylakex", "cooperlake", "sapphirerapids"}
+better = ""
+if core.lower() not in full and {"avx2", "fma"} <= flags:
+    better = "SkylakeX" if {"avx512f", "avx512bw", "avx512dq", "avx512vl"} <= flags else "Haswell"
+print(core, better)
+"""
+
+
+def pick_coretype(build, mode, probe):
+    """OPENBLAS_CORETYPE for a torch build: --torch-coretype keep/NAME, or auto: what GpuLstm forces when
+    that OpenBLAS falls back to pre-AVX2 kernels (Debian 12's 0.3.21 on CPUs it does not know)."""
+    build.coretype, build.core = None, "?"
+    if mode == "keep":
+        return
+    if mode != "auto":
+        build.coretype = mode
+        return
+    if os.environ.get("OPENBLAS_CORETYPE"):
+        return
+    try:
+        parts = probe().split()
+    except CompareError:
+        return  # no libopenblas.so.0 there: nothing to force
+    build.core = parts[0] if parts else "?"
+    build.coretype = parts[1] if len(parts) > 1 else None
 
 
 class HostTorch:
@@ -163,11 +205,15 @@ class HostTorch:
                                "(use --python, or --no-host-torch)")
         self.short_version = short(self.version)
         self.where = f"host {self.python}"
+        self.coretype, self.core = None, "?"
+
+    def probe_core(self):
+        return run("OpenBLAS probe", [self.python, "-c", CORE_PROBE])
 
     def run_step(self, script_args, threads, tmp, label):
         out = Path(tmp, "torch.json")
         run(label, [self.python, str(TORCH_SCRIPT), "--json", str(out)] + script_args,
-            env=torch_env(threads, os.environ))
+            env=torch_env(threads, os.environ, self.coretype))
         return read_results(label, out)
 
 
@@ -177,6 +223,7 @@ class ChrootTorch:
     def __init__(self, root, lock_wait):
         self.root = os.path.realpath(root)
         self.lock_wait = lock_wait
+        self.coretype, self.core = None, "?"
         if not os.path.isdir(self.root):
             raise CompareError(f"no chroot at {self.root} (run .ci/opencl.sh once, or pass --no-chroot)")
         if os.geteuid() != 0:
@@ -194,6 +241,10 @@ class ChrootTorch:
         self.short_version = short(self.version)
         self.where = f"chroot {self.root}"
 
+    def probe_core(self):
+        with tempfile.TemporaryDirectory(prefix="gpulstm-compare-") as tmp:
+            return self._inside(tmp, ["python3", "-c", CORE_PROBE], 1, "OpenBLAS probe")
+
     def _installed(self, package):
         proc = subprocess.run(["chroot", self.root, "dpkg-query", "-W", "-f=${Status}", package],
                               capture_output=True, text=True)
@@ -204,7 +255,7 @@ class ChrootTorch:
         shutil.copy2(TORCH_SCRIPT, Path(tmp, TORCH_SCRIPT.name))
         r = shlex.quote(self.root)
         env = ["env", "-i", f"PATH={CHROOT_PATH}", "HOME=/root", "LANG=C.UTF-8"]
-        env += [f"{k}={v}" for k, v in torch_env(threads, {}).items()]
+        env += [f"{k}={v}" for k, v in torch_env(threads, {}, self.coretype).items()]
         inner = (f"mount -t proc proc {r}/proc && mount -t sysfs -o ro,nosuid,nodev,noexec sysfs {r}/sys"
                  f" && mount --bind {shlex.quote(str(tmp))} {r}/mnt"
                  f" && exec chroot {r} {shlex.join(env + cmd)}")
@@ -243,6 +294,9 @@ def parse_args(argv):
     p.add_argument("--no-host-torch", action="store_true", help="leave out the host's torch")
     p.add_argument("--chroot", default=DEFAULT_CHROOT, help="chroot with python3-torch (default: %(default)s)")
     p.add_argument("--no-chroot", action="store_true", help="leave out the chroot's torch")
+    p.add_argument("--torch-coretype", default="auto", metavar="auto|keep|NAME",
+                   help="OPENBLAS_CORETYPE for PyTorch: auto (default) forces what GpuLstm forces when that "
+                        "OpenBLAS falls back to pre-AVX2 kernels on an unknown CPU; keep: OpenBLAS's own choice")
     p.add_argument("--lock-wait", type=int, default=900,
                    help="seconds to wait for the chroot's lock (default: %(default)s)")
     p.add_argument("--markdown", metavar="PATH", help="append the per-round and final tables to PATH")
@@ -273,7 +327,9 @@ def render(args, contenders, rounds, times):
     torch_labels = [c.label for c in contenders[1:]]
     builds = {}
     for c in contenders[1:]:
-        builds.setdefault(c.build.version, c.build.where)
+        b = c.build
+        builds.setdefault(b.version, f"{b.where}; OpenBLAS kernels {b.core}"
+                          + (f", OPENBLAS_CORETYPE={b.coretype}" if b.coretype else ""))
     lines = [f"**{now}** — `compare.py --shapes {','.join(args.shapes)} --rounds {args.rounds} "
              f"--warmup {args.warmup} --steps {args.steps}` · GpuLstm: {contenders[0].info} · "
              + " · ".join(f"torch {v} ({w})" for v, w in builds.items())
@@ -313,7 +369,9 @@ def compare(args):
         for c in contenders[1:]:  # two builds of the same version: tell them apart by where they run
             c.label += " (chroot)" if isinstance(c.build, ChrootTorch) else " (host)"
     for b in builds:
-        print(f"[compare] torch {b.version}: {b.where}", file=sys.stderr, flush=True)
+        pick_coretype(b, args.torch_coretype, b.probe_core)
+        print(f"[compare] torch {b.version}: {b.where}; OpenBLAS kernels {b.core}"
+              + (f", run with OPENBLAS_CORETYPE={b.coretype}" if b.coretype else ""), file=sys.stderr, flush=True)
     times = {c.label: {s: [] for s in args.shapes} for c in contenders}
     rounds = []
     with tempfile.TemporaryDirectory(prefix="gpulstm-compare-") as tmp:
