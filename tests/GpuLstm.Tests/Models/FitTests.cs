@@ -34,7 +34,9 @@ public abstract class FitTests(DeviceFixture fixture) : IDisposable
         Assert.Null(history.StopReason);
         Assert.Equal(12, history.Epochs);
         Assert.True(history["loss"][^1] < 0.5 * history["loss"][0], $"loss {history["loss"][0]:F3} -> {history["loss"][^1]:F3}");
-        Assert.True(history["val_accuracy"][^1] > 0.85, $"val_accuracy {history["val_accuracy"][^1]:F3}");
+        // 64 validation samples: one is 0.016. OpenBLAS's AVX-512 and AVX2 kernels round differently and move the
+        // 12th epoch's accuracy by a sample or two (0.844 with SkylakeX kernels, above 0.85 with Haswell's); chance is 0.5.
+        Assert.True(history["val_accuracy"][^1] > 0.8, $"val_accuracy {history["val_accuracy"][^1]:F3}");
         var eval = model.Evaluate(x.Rows(192, 64), y.Rows(192, 64));
         Assert.Equal(history["val_loss"][^1], eval["loss"], 4);
         Assert.Equal(history["val_accuracy"][^1], eval["accuracy"], 4);

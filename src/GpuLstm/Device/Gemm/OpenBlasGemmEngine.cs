@@ -12,7 +12,6 @@ namespace GpuLstm.Device;
 internal sealed unsafe class OpenBlasGemmEngine : BlasGemmEngine
 {
     private const int RowMajor = 101, NoTrans = 111, Trans = 112;
-    private static readonly string[] LibraryNames = ["libopenblas.so.0", "libopenblas.so", "openblas"];
 
     private readonly ComputeDevice _device;
     /// <summary>
@@ -50,17 +49,16 @@ internal sealed unsafe class OpenBlasGemmEngine : BlasGemmEngine
 
     public override string Name => "openblas";
 
+    /// <summary>The OpenBLAS kernels in use (openblas_get_corename, e.g. "SkylakeX"), with "forced" when GpuLstm chose them.</summary>
+    public static string? Kernels => OpenBlasLibrary.Get() is { Core: { } core } lib
+        ? lib.ForcedCore is null ? core : $"{core}, forced by OPENBLAS_CORETYPE over OpenBLAS's fallback"
+        : null;
+
     /// <summary>Looks for OpenBLAS (Debian: libopenblas0-pthread) with cblas_sgemm; every name tried is listed.</summary>
     public static LibraryProbe Probe()
     {
-        var tried = new List<string>();
-        foreach (string name in LibraryNames)
-        {
-            tried.Add(name);
-            if (NativeLibrary.TryLoad(name, out IntPtr handle) && NativeLibrary.TryGetExport(handle, "cblas_sgemm", out _))
-                return new LibraryProbe("OpenBLAS", name, tried);
-        }
-        return new LibraryProbe("OpenBLAS", null, tried);
+        var lib = OpenBlasLibrary.Get();
+        return new LibraryProbe("OpenBLAS", lib.Name, lib.Tried);
     }
 
     public static bool IsAvailable() => Probe().Found;
@@ -68,9 +66,10 @@ internal sealed unsafe class OpenBlasGemmEngine : BlasGemmEngine
     /// <summary>OpenBLAS for the CPU accelerator; <see cref="Probe"/> must have found it.</summary>
     public static OpenBlasGemmEngine Create(ComputeDevice device)
     {
-        string name = Probe().Loaded ?? throw new InvalidOperationException("OpenBLAS is not installed.");
-        IntPtr handle = NativeLibrary.Load(name);
-        return new OpenBlasGemmEngine(device, handle, NativeLibrary.GetExport(handle, "cblas_sgemm"));
+        var lib = OpenBlasLibrary.Get();
+        if (lib.Name is null)
+            throw new InvalidOperationException("OpenBLAS is not installed.");
+        return new OpenBlasGemmEngine(device, lib.Handle, NativeLibrary.GetExport(lib.Handle, "cblas_sgemm"));
     }
 
     protected override void RunBlas(in GemmArgs args, BlasOperand la, BlasOperand lb,
