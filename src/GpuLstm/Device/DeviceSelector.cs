@@ -109,7 +109,9 @@ public static class DeviceSelector
         {
             var decision = GemmEngines.Decide(kind, options);
             string name = decision.Engine == GemmEngineKind.CuBlas && options.ResolveTf32() ? "cublas (tf32)" : decision.EngineName;
-            string library = decision.Library is null ? "" : $" ({decision.Library})";
+            // Which OpenBLAS kernels run matters 4x here (a fallback to SSE3 kernels is overridden: OpenBlasLibrary).
+            string? kernels = decision.Engine == GemmEngineKind.OpenBlas ? OpenBlasGemmEngine.Kernels : null;
+            string library = decision.Library is null ? "" : kernels is null ? $" ({decision.Library})" : $" ({decision.Library}, {kernels} kernels)";
             return decision.Warning is null ? name + library : $"{name} (fall-back: {decision.Warning})";
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
