@@ -1,0 +1,11 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace GpuLstm.Device.Cpu;
+
+/// <summary>Host pointers into CPU-accelerator views (plain host memory, as OpenBlasGemmEngine uses them).</summary>
+internal static unsafe class CpuViews
+{
+    /// <summary>The first element's address; null for an invalid (default) view, which callers never read.</summary>
+    public static float* Ptr(ArrayView<float> view) => view.IsValid ? (float*)view.LoadEffectiveAddressAsPtr() : null;
+}
