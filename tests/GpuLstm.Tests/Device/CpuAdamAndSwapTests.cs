@@ -17,10 +17,11 @@ public sealed class CpuAdamAndSwapTests(CpuLaunchedFixture fixture)
     [InlineData(13, 0f)]
     [InlineData(1003, 0f)]
     [InlineData(1003, 0.5f)]
-    [InlineData(300_001, 0.25f)] // over CpuParallel.MinParallelElements: split across threads, a scalar tail
+    [InlineData(600_001, 0.25f)] // over CpuParallel.MinParallelElements: split across threads, a scalar tail
     public void AdamIsBitIdenticalToKernel(int count, float clipValue)
     {
         var device = fixture.Device;
+        Assert.True(count < 2000 || count > CpuParallel.MinParallelElements, "the large case must take the threaded path");
         var param = CpuPointwiseCheck.Pair(device, TestData.Uniform(1, count), "param");                    // [count]
         var grad = CpuPointwiseCheck.Pair(device, CpuPointwiseCheck.WithSpecials(2, count, 2f), "grad");    // [count]
         var m = CpuPointwiseCheck.Pair(device, TestData.Uniform(3, count, 0.1f), "m");                      // [count]
@@ -50,11 +51,12 @@ public sealed class CpuAdamAndSwapTests(CpuLaunchedFixture fixture)
     [InlineData(1, 4, 1)]
     [InlineData(4, 1, 13)]
     [InlineData(6, 3, 16)]
-    [InlineData(64, 30, 100)] // over CpuParallel.MinParallelElements: split across threads
+    [InlineData(64, 90, 100)] // over CpuParallel.MinParallelElements: split across threads
     public void SwapLeadingAxesIsBitIdenticalToKernel(int dim0, int dim1, int inner)
     {
         var device = fixture.Device;
         int n = dim0 * dim1 * inner;
+        Assert.True(n < 1000 || n > CpuParallel.MinParallelElements, "the large case must take the threaded path");
         foreach (int reverseAxis in new[] { -1, 0, 1 })
             foreach (float beta in new[] { 0f, 0.5f })
             {
