@@ -11,11 +11,11 @@ using View = ArrayView<float>;
 /// The CPU accelerator's host-thread implementation of LstmKernels.LstmPointwiseForward/Backward:
 /// the same math per element, 8 units at a time with all four gates of a [B, 4H] row together
 /// while they are in cache. A row's last H % 8 units go through the same vector code on padded
-/// stack copies, so every element sees one code path.
+/// stack copies (<see cref="RowTail"/>), so every element sees one code path.
 /// </summary>
 internal static unsafe class CpuLstmPointwise
 {
-    private const int Lanes = 8;
+    private const int Lanes = RowTail.Lanes;
 
     /// <summary>LstmKernels.LstmPointwiseForward: same arguments, same results up to the exp's rounding.</summary>
     public static void Forward(LstmStepArgs args, View gates, View bias, View mask, View hPrev, View cPrev,
@@ -71,35 +71,28 @@ internal static unsafe class CpuLstmPointwise
         private readonly void Rows<TRec, TCell>(int first, int end) where TRec : struct, IVectorActivation where TCell : struct, IVectorActivation
         {
             int hidden = Hidden, tail = hidden % Lanes, body = hidden - tail;
-            // Padded copies of a row's last units, laid out as a row with hidden = 8.
-            float* pad = stackalloc float[PadFloats];
-            new Span<float>(pad, PadFloats).Clear();
+            float* room = stackalloc float[RowTail.Floats];
             for (int b = first; b < end; b++)
             {
                 long row = (long)b * 4 * hidden, at = (long)b * hidden;
                 bool masked = Mask is not null && Mask[b] == 0f;
-                float* bias = Bias;
-                float* rm = RecurrentMask is null ? null : RecurrentMask + row;
-                float* hd = HDropped is null ? null : HDropped + row;
+                float* rm = Offset(RecurrentMask, row), hd = Offset(HDropped, row);
                 for (int j = 0; j < body; j += Lanes)
                 {
-                    Step<TRec, TCell>(masked, Gates + row + j, hidden, bias is null ? null : bias + j, HPrev + at + j, CPrev + at + j,
-                        CNext + at + j, HNext + at + j, rm is null ? null : rm + j, hd is null ? null : hd + j);
+                    Step<TRec, TCell>(masked, Gates + row + j, hidden, Offset(Bias, j), HPrev + at + j, CPrev + at + j,
+                        CNext + at + j, HNext + at + j, Offset(rm, j), Offset(hd, j));
                 }
                 if (tail == 0)
                     continue;
-                var p = new Pad(pad);
-                p.In4(Gates + row + body, hidden, tail, p.Gates);
-                if (bias is not null) p.In4(bias + body, hidden, tail, p.Bias);
-                if (rm is not null) p.In4(rm + body, hidden, tail, p.Mask4);
-                p.In1(HPrev + at + body, tail, p.A);
-                p.In1(CPrev + at + body, tail, p.B);
-                Step<TRec, TCell>(masked, p.Gates, Lanes, bias is null ? null : p.Bias, p.A, p.B, p.C, p.D,
-                    rm is null ? null : p.Mask4, hd is null ? null : p.Out4);
-                p.Out4To(Gates + row + body, hidden, tail, p.Gates);
-                p.Out1To(CNext + at + body, tail, p.C);
-                p.Out1To(HNext + at + body, tail, p.D);
-                if (hd is not null) p.Out4To(hd + body, hidden, tail, p.Out4);
+                var t = new RowTail(room, tail);
+                float* g = t.In(Gates + row + body, hidden, 4), cn = t.In(CNext + at + body, 0), hn = t.In(HNext + at + body, 0);
+                float* tHd = t.In(Offset(hd, body), hidden, 4);
+                Step<TRec, TCell>(masked, g, Lanes, t.In(Offset(Bias, body), hidden, 4), t.In(HPrev + at + body, 0), t.In(CPrev + at + body, 0),
+                    cn, hn, t.In(Offset(rm, body), hidden, 4), tHd);
+                t.Out(Gates + row + body, g, hidden, 4);
+                t.Out(CNext + at + body, cn, 0);
+                t.Out(HNext + at + body, hn, 0);
+                t.Out(Offset(hd, body), tHd, hidden, 4);
             }
         }
 
@@ -167,36 +160,26 @@ internal static unsafe class CpuLstmPointwise
         private readonly void Rows<TRec, TCell>(int first, int end) where TRec : struct, IVectorActivation where TCell : struct, IVectorActivation
         {
             int hidden = Hidden, tail = hidden % Lanes, body = hidden - tail;
-            float* pad = stackalloc float[PadFloats];
-            new Span<float>(pad, PadFloats).Clear();
+            float* room = stackalloc float[RowTail.Floats];
             for (int b = first; b < end; b++)
             {
                 long row = (long)b * 4 * hidden, at = (long)b * hidden;
                 bool masked = Mask is not null && Mask[b] == 0f;
-                float* rm = RecurrentMask is null ? null : RecurrentMask + row;
-                float* dd = DhDropped is null ? null : DhDropped + row;
-                float* dOut = DhOutput is null ? null : DhOutput + at;
+                float* rm = Offset(RecurrentMask, row), dd = Offset(DhDropped, row), dOut = Offset(DhOutput, at);
                 for (int j = 0; j < body; j += Lanes)
                 {
                     Step<TRec, TCell>(masked, ZeroRecurrent, Gates + row + j, DGates + row + j, hidden, CPrev + at + j, CNext + at + j,
-                        dOut is null ? null : dOut + j, DhRecurrent + at + j, Dc + at + j, rm is null ? null : rm + j, dd is null ? null : dd + j);
+                        Offset(dOut, j), DhRecurrent + at + j, Dc + at + j, Offset(rm, j), Offset(dd, j));
                 }
                 if (tail == 0)
                     continue;
-                var p = new Pad(pad);
-                p.In4(Gates + row + body, hidden, tail, p.Gates);
-                if (rm is not null) p.In4(rm + body, hidden, tail, p.Mask4);
-                if (dd is not null) p.In4(dd + body, hidden, tail, p.Bias);
-                p.In1(CPrev + at + body, tail, p.A);
-                p.In1(CNext + at + body, tail, p.B);
-                if (dOut is not null) p.In1(dOut + body, tail, p.C);
-                p.In1(DhRecurrent + at + body, tail, p.D);
-                p.In1(Dc + at + body, tail, p.E);
-                Step<TRec, TCell>(masked, ZeroRecurrent, p.Gates, p.Out4, Lanes, p.A, p.B, dOut is null ? null : p.C, p.D, p.E,
-                    rm is null ? null : p.Mask4, dd is null ? null : p.Bias);
-                p.Out4To(DGates + row + body, hidden, tail, p.Out4);
-                p.Out1To(DhRecurrent + at + body, tail, p.D);
-                p.Out1To(Dc + at + body, tail, p.E);
+                var t = new RowTail(room, tail);
+                float* dG = t.In(DGates + row + body, hidden, 4), dhr = t.In(DhRecurrent + at + body, 0), dcT = t.In(Dc + at + body, 0);
+                Step<TRec, TCell>(masked, ZeroRecurrent, t.In(Gates + row + body, hidden, 4), dG, Lanes, t.In(CPrev + at + body, 0),
+                    t.In(CNext + at + body, 0), t.In(Offset(dOut, body), 0), dhr, dcT, t.In(Offset(rm, body), hidden, 4), t.In(Offset(dd, body), hidden, 4));
+                t.Out(DGates + row + body, dG, hidden, 4);
+                t.Out(DhRecurrent + at + body, dhr, 0);
+                t.Out(Dc + at + body, dcT, 0);
             }
         }
 
@@ -240,29 +223,6 @@ internal static unsafe class CpuLstmPointwise
         }
     }
 
-    private const int PadFloats = 4 * 4 * Lanes + 5 * Lanes;
-
-    /// <summary>Stack room for a row's last (H % 8) units: four [4, 8] blocks and five [8] vectors, zero-padded.</summary>
-    private readonly struct Pad(float* at)
-    {
-        public readonly float* Gates = at, Bias = at + 32, Mask4 = at + 64, Out4 = at + 96;
-        public readonly float* A = at + 128, B = at + 136, C = at + 144, D = at + 152, E = at + 160;
-
-        /// <summary>Copies n units of each of the four gates (stride apart) into a [4, 8] block.</summary>
-        public void In4(float* src, int stride, int n, float* block)
-        {
-            for (int k = 0; k < 4; k++)
-                new ReadOnlySpan<float>(src + (long)k * stride, n).CopyTo(new Span<float>(block + k * Lanes, n));
-        }
-
-        public void Out4To(float* dst, int stride, int n, float* block)
-        {
-            for (int k = 0; k < 4; k++)
-                new ReadOnlySpan<float>(block + k * Lanes, n).CopyTo(new Span<float>(dst + (long)k * stride, n));
-        }
-
-        public void In1(float* src, int n, float* vector) => new ReadOnlySpan<float>(src, n).CopyTo(new Span<float>(vector, n));
-
-        public void Out1To(float* dst, int n, float* vector) => new ReadOnlySpan<float>(vector, n).CopyTo(new Span<float>(dst, n));
-    }
+    /// <summary>p + offset, or null for an absent (flag off) buffer.</summary>
+    private static float* Offset(float* p, long offset) => p is null ? null : p + offset;
 }
