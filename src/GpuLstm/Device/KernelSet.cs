@@ -14,7 +14,7 @@ using View = ArrayView<float>;
 /// With hostThreads (CPU accelerator memory only) the same kernel methods run on the calling thread
 /// (one work item) or on .NET's thread pool (one work item per core): ILGPU's CPU launcher wakes
 /// every simulated thread per launch (~35 us each, measured), which dominated the small
-/// per-time-step kernels of an LSTM. The hottest of them (LSTM pointwise, Adam, axis swaps) then
+/// per-time-step kernels of an LSTM. The hottest of them (LSTM and GRU pointwise, Adam, axis swaps) then
 /// come from <see cref="CpuKernelSet"/> instead: SIMD host code with the kernels' math.
 /// </summary>
 internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Action<string> countLaunch)
@@ -36,10 +36,10 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Actio
     public Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View, View> LstmBackward => _cpu?.LstmBackward ?? Auto(ref _lstmBackward, LstmKernels.LstmPointwiseBackward);
 
     private Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View>? _gruForward;
-    public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View> GruForward => Auto(ref _gruForward, GruKernels.GruPointwiseForward);
+    public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View> GruForward => _cpu?.GruForward ?? Auto(ref _gruForward, GruKernels.GruPointwiseForward);
 
     private Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View, View, View>? _gruBackward;
-    public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View, View, View> GruBackward => Auto(ref _gruBackward, GruKernels.GruPointwiseBackward);
+    public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View, View, View> GruBackward => _cpu?.GruBackward ?? Auto(ref _gruBackward, GruKernels.GruPointwiseBackward);
 
     private Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View>? _simpleRnnForward;
     public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View> SimpleRnnForward => Auto(ref _simpleRnnForward, SimpleRnnKernels.SimpleRnnPointwiseForward);

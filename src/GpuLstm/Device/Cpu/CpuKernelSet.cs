@@ -35,6 +35,20 @@ internal sealed class CpuKernelSet(Action<string> countLaunch)
             CpuLstmPointwise.Backward(args, gates, mask, cPrev, cNext, dhOutput, dhRecurrent, dc, dGates, recurrentMask, dhDropped);
         };
 
+    public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View> GruForward { get; } =
+        (_, _, args, gates, recurrent, bias, mask, hPrev, resetHidden, hNext, recurrentMask, hDroppedNext) =>
+        {
+            countLaunch(nameof(GruForward));
+            CpuGruPointwise.Forward(args, gates, recurrent, bias, mask, hPrev, resetHidden, hNext, recurrentMask, hDroppedNext);
+        };
+
+    public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View, View, View> GruBackward { get; } =
+        (_, _, args, gates, recurrent, mask, hPrev, dhOutput, dhRecurrent, dResetHidden, dInput, dRecurrent, recurrentMask, dhDropped) =>
+        {
+            countLaunch(nameof(GruBackward));
+            CpuGruPointwise.Backward(args, gates, recurrent, mask, hPrev, dhOutput, dhRecurrent, dResetHidden, dInput, dRecurrent, recurrentMask, dhDropped);
+        };
+
     public Action<Index1D, int, int, float, float, float, float, float, View, View, View, View, View> Adam { get; } =
         (_, _, count, alpha, beta1, beta2, epsilon, clipValue, param, grad, m, v, gradScale) =>
         {

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using GpuLstm.Kernels;
 using ILGPU;
+using static GpuLstm.Device.Cpu.CpuViews;
 
 namespace GpuLstm.Device.Cpu;
 
@@ -222,7 +223,4 @@ internal static unsafe class CpuLstmPointwise
                 Vector256<float>.Zero.Store(dhRecurrent);
         }
     }
-
-    /// <summary>p + offset, or null for an absent (flag off) buffer.</summary>
-    private static float* Offset(float* p, long offset) => p is null ? null : p + offset;
 }
