@@ -12,7 +12,7 @@ public sealed record ComputeDeviceOptions
     /// <summary>
     /// On the CPU accelerator, run kernels on the calling thread or .NET's thread pool instead of through
     /// ILGPU's launcher (much lower latency): the kernel method itself, or for the hot element-wise
-    /// kernels (LSTM/GRU pointwise, Adam, axis swaps) SIMD host code with the same math. Tests turn it
+    /// kernels (LSTM/GRU pointwise, Adam, axis swaps, fill, axpby) SIMD host code with the same math. Tests turn it
     /// off to cover the launcher.
     /// </summary>
     public bool InlineSmallCpuKernels { get; init; } = true;

@@ -14,7 +14,7 @@ using View = ArrayView<float>;
 /// With hostThreads (CPU accelerator memory only) the same kernel methods run on the calling thread
 /// (one work item) or on .NET's thread pool (one work item per core): ILGPU's CPU launcher wakes
 /// every simulated thread per launch (~35 us each, measured), which dominated the small
-/// per-time-step kernels of an LSTM. The hottest of them (LSTM and GRU pointwise, Adam, axis swaps) then
+/// per-time-step kernels of an LSTM. The hottest of them (LSTM and GRU pointwise, Adam, axis swaps, fills and axpby) then
 /// come from <see cref="CpuKernelSet"/> instead: SIMD host code with the kernels' math.
 /// </summary>
 internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Action<string> countLaunch)
@@ -61,7 +61,7 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Actio
     public Action<Index1D, int, int, int, float, View, View, View> ActivationBackward => Auto(ref _activationBackward, ElementwiseKernels.ActivationBackward);
 
     private Action<Index1D, int, int, float, float, View, View>? _axpby;
-    public Action<Index1D, int, int, float, float, View, View> Axpby => Auto(ref _axpby, ElementwiseKernels.Axpby);
+    public Action<Index1D, int, int, float, float, View, View> Axpby => _cpu?.Axpby ?? Auto(ref _axpby, ElementwiseKernels.Axpby);
 
     private Action<Index1D, int, int, float, int, int, int, View, View, View>? _dropoutForward;
     public Action<Index1D, int, int, float, int, int, int, View, View, View> DropoutForward => Auto(ref _dropoutForward, DropoutKernels.DropoutForward);
@@ -100,7 +100,7 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Actio
     public Action<Index1D, int, int, View, View> ScaleByDeviceScalar => Auto(ref _scaleByDeviceScalar, OptimizerKernels.ScaleByDeviceScalar);
 
     private Action<Index1D, int, int, float, View>? _fill;
-    public Action<Index1D, int, int, float, View> Fill => Auto(ref _fill, ElementwiseKernels.Fill);
+    public Action<Index1D, int, int, float, View> Fill => _cpu?.Fill ?? Auto(ref _fill, ElementwiseKernels.Fill);
 
     private Action<Index1D, int, int, int, int, int, float, View, View>? _swapLeadingAxes;
     public Action<Index1D, int, int, int, int, int, float, View, View> SwapLeadingAxes => _cpu?.SwapLeadingAxes ?? Auto(ref _swapLeadingAxes, ElementwiseKernels.SwapLeadingAxes);

@@ -56,6 +56,20 @@ internal sealed class CpuKernelSet(Action<string> countLaunch)
             CpuAdam.Update(count, alpha, beta1, beta2, epsilon, clipValue, param, grad, m, v, gradScale);
         };
 
+    public Action<Index1D, int, int, float, View> Fill { get; } =
+        (_, _, count, value, x) =>
+        {
+            countLaunch(nameof(Fill));
+            CpuElementwise.Fill(count, value, x);
+        };
+
+    public Action<Index1D, int, int, float, float, View, View> Axpby { get; } =
+        (_, _, count, alpha, beta, x, y) =>
+        {
+            countLaunch(nameof(Axpby));
+            CpuElementwise.Axpby(count, alpha, beta, x, y);
+        };
+
     public Action<Index1D, int, int, int, int, int, float, View, View> SwapLeadingAxes { get; } =
         (_, _, dim0, dim1, inner, reverseAxis, beta, src, dst) =>
         {

@@ -4,13 +4,13 @@ using GpuLstm.Tests.Infrastructure;
 namespace GpuLstm.Tests.Device;
 
 /// <summary>
-/// CpuAdam and CpuSwapAxes (the SIMD host code of the CPU accelerator's host-thread mode) against
-/// OptimizerKernels.AdamUpdate and ElementwiseKernels.SwapLeadingAxes launched through ILGPU's CPU
-/// launcher. Both do the kernels' operations in the kernels' order, so the results must be bit-identical,
-/// NaN and infinite gradients included. CPU-only by nature: one class, not one per accelerator.
+/// CpuAdam, CpuSwapAxes and CpuElementwise (SIMD host code of the CPU accelerator's host-thread mode)
+/// against OptimizerKernels.AdamUpdate and ElementwiseKernels.SwapLeadingAxes/Fill/Axpby launched
+/// through ILGPU's CPU launcher. They do the kernels' operations in the kernels' order, so the results
+/// must be bit-identical, NaN and infinite inputs included. CPU-only by nature: one class, not one per accelerator.
 /// </summary>
 [Collection(Accelerators.CpuLaunched), Trait(Accelerators.Trait, Accelerators.CpuLaunched)]
-public sealed class CpuAdamAndSwapTests(CpuLaunchedFixture fixture)
+public sealed class CpuBitIdenticalKernelTests(CpuLaunchedFixture fixture)
 {
     [SkippableTheory]
     [InlineData(1, 0f)]
@@ -75,5 +75,50 @@ public sealed class CpuAdamAndSwapTests(CpuLaunchedFixture fixture)
                     foreach (var (k, c) in new[] { src, dst }) { k.Dispose(); c.Dispose(); }
                 }
             }
+    }
+
+    [SkippableTheory]
+    [InlineData(1)]
+    [InlineData(13)]
+    [InlineData(1003)]
+    [InlineData(600_001)] // over CpuParallel.MinParallelElements: split across threads, a scalar tail
+    public void FillAndAxpbyAreBitIdenticalToKernels(int count)
+    {
+        var device = fixture.Device;
+        Assert.True(count < 2000 || count > CpuParallel.MinParallelElements, "the large case must take the threaded path");
+        int threads = device.Threads(count);
+        foreach (float value in new[] { 0f, -0f, 1.5f, float.NaN })
+        {
+            var x = CpuPointwiseCheck.Pair(device, TestData.Uniform(7, count), "x"); // [count]
+            try
+            {
+                device.Kernels.Fill(threads, threads, count, value, x.Kernel.View);
+                device.Accelerator.Synchronize();
+                CpuElementwise.Fill(count, value, x.Cpu.View);
+                CpuPointwiseCheck.Exact($"fill {count} with {value}", x.Kernel, x.Cpu);
+            }
+            finally
+            {
+                x.Kernel.Dispose();
+                x.Cpu.Dispose();
+            }
+        }
+        foreach (var (alpha, beta, aliased) in new[] { (1f, 0f, false), (0.3f, 0f, false), (0.5f, 1f, false), (0.3f, -0.7f, false), (0f, 0.99f, true), (0.1f, 0.99f, true) })
+        {
+            var x = CpuPointwiseCheck.Pair(device, CpuPointwiseCheck.WithSpecials(8, count, 3f), "x"); // [count]
+            var y = CpuPointwiseCheck.Pair(device, CpuPointwiseCheck.WithSpecials(9, count, 3f), "y"); // [count]
+            try
+            {
+                // aliased: y = alpha * y + beta * y, as AdamW's weight decay launches it
+                device.Kernels.Axpby(threads, threads, count, alpha, beta, (aliased ? y : x).Kernel.View, y.Kernel.View);
+                device.Accelerator.Synchronize();
+                CpuElementwise.Axpby(count, alpha, beta, (aliased ? y : x).Cpu.View, y.Cpu.View);
+                CpuPointwiseCheck.Exact($"axpby {count} alpha {alpha} beta {beta} aliased {aliased}", y.Kernel, y.Cpu);
+            }
+            finally
+            {
+                foreach (var (k, c) in new[] { x, y }) { k.Dispose(); c.Dispose(); }
+            }
+        }
     }
 }
