@@ -8,9 +8,10 @@ internal static class CpuParallel
 {
     /// <summary>
     /// Elements below which one thread does the whole call. On the 2-vCPU test machine (two
-    /// hyperthreads of one core, shared) two threads were slower for every LSTM step shape (B32 H128
-    /// to B64 H256: 4-9 ns/element against 4-4.5 on one) and gained nothing for Adam over 1M
-    /// parameters, so only calls well beyond this project's step sizes split.
+    /// hyperthreads of one core, shared) two threads were slower at every LSTM step shape measured
+    /// (B64 H256 forward: 8-12 ns/element against 4-4.5 on one; B32 H128 likewise) and gained nothing
+    /// for Adam over 1M parameters or a [64, 100, 256] axis swap, so only calls well beyond this
+    /// project's step sizes split (where machines with more real cores may gain).
     /// </summary>
     public const long MinParallelElements = 1L << 19;
 
