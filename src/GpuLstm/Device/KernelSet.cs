@@ -14,8 +14,8 @@ using View = ArrayView<float>;
 /// With hostThreads (CPU accelerator memory only) the same kernel methods run on the calling thread
 /// (one work item) or on .NET's thread pool (one work item per core): ILGPU's CPU launcher wakes
 /// every simulated thread per launch (~35 us each, measured), which dominated the small
-/// per-time-step kernels of an LSTM. The hottest of them (LSTM and GRU pointwise, Adam, axis swaps, fills and axpby) then
-/// come from <see cref="CpuKernelSet"/> instead: SIMD host code with the kernels' math.
+/// per-time-step kernels of an LSTM. The hottest of them (LSTM and GRU pointwise, Adam, axis swaps,
+/// fill, axpby) come from <see cref="CpuKernelSet"/> instead: SIMD host code with the kernels' math.
 /// </summary>
 internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Action<string> countLaunch)
 {
