@@ -10,8 +10,10 @@ public sealed record ComputeDeviceOptions
     public const string Tf32Variable = "GPULSTM_TF32";
 
     /// <summary>
-    /// On the CPU accelerator, run kernels with little work on the calling thread instead of through
-    /// ILGPU's launcher (same kernel method, much lower latency). Tests turn it off to cover the launcher.
+    /// On the CPU accelerator, run kernels on the calling thread or .NET's thread pool instead of through
+    /// ILGPU's launcher (much lower latency): the kernel method itself, or for the hot element-wise
+    /// kernels (LSTM/GRU pointwise, Adam, axis swaps, fill, axpby) SIMD host code with the same math. Tests turn it
+    /// off to cover the launcher.
     /// </summary>
     public bool InlineSmallCpuKernels { get; init; } = true;
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using GpuLstm.Device.Cpu;
 using GpuLstm.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
@@ -13,7 +14,8 @@ using View = ArrayView<float>;
 /// With hostThreads (CPU accelerator memory only) the same kernel methods run on the calling thread
 /// (one work item) or on .NET's thread pool (one work item per core): ILGPU's CPU launcher wakes
 /// every simulated thread per launch (~35 us each, measured), which dominated the small
-/// per-time-step kernels of an LSTM.
+/// per-time-step kernels of an LSTM. The hottest of them (LSTM and GRU pointwise, Adam, axis swaps,
+/// fill, axpby) come from <see cref="CpuKernelSet"/> instead: SIMD host code with the kernels' math.
 /// </summary>
 internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Action<string> countLaunch)
 {
@@ -24,17 +26,20 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Actio
     // launch bookkeeping. GEMM kernels are the exception: Ops.Gemm counts a GEMM once, whichever engine runs it.
     private readonly Action<string> _countLaunch = countLaunch;
 
+    /// <summary>The SIMD host implementations, in host-thread mode on CPUs with hardware Vector256; null otherwise.</summary>
+    private readonly CpuKernelSet? _cpu = hostThreads && CpuKernelSet.IsSupported ? new CpuKernelSet(countLaunch) : null;
+
     private Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View>? _lstmForward;
-    public Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View> LstmForward => Auto(ref _lstmForward, LstmKernels.LstmPointwiseForward);
+    public Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View> LstmForward => _cpu?.LstmForward ?? Auto(ref _lstmForward, LstmKernels.LstmPointwiseForward);
 
     private Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View, View>? _lstmBackward;
-    public Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View, View> LstmBackward => Auto(ref _lstmBackward, LstmKernels.LstmPointwiseBackward);
+    public Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View, View> LstmBackward => _cpu?.LstmBackward ?? Auto(ref _lstmBackward, LstmKernels.LstmPointwiseBackward);
 
     private Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View>? _gruForward;
-    public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View> GruForward => Auto(ref _gruForward, GruKernels.GruPointwiseForward);
+    public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View> GruForward => _cpu?.GruForward ?? Auto(ref _gruForward, GruKernels.GruPointwiseForward);
 
     private Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View, View, View>? _gruBackward;
-    public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View, View, View> GruBackward => Auto(ref _gruBackward, GruKernels.GruPointwiseBackward);
+    public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View, View, View> GruBackward => _cpu?.GruBackward ?? Auto(ref _gruBackward, GruKernels.GruPointwiseBackward);
 
     private Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View>? _simpleRnnForward;
     public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View> SimpleRnnForward => Auto(ref _simpleRnnForward, SimpleRnnKernels.SimpleRnnPointwiseForward);
@@ -56,7 +61,7 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Actio
     public Action<Index1D, int, int, int, float, View, View, View> ActivationBackward => Auto(ref _activationBackward, ElementwiseKernels.ActivationBackward);
 
     private Action<Index1D, int, int, float, float, View, View>? _axpby;
-    public Action<Index1D, int, int, float, float, View, View> Axpby => Auto(ref _axpby, ElementwiseKernels.Axpby);
+    public Action<Index1D, int, int, float, float, View, View> Axpby => _cpu?.Axpby ?? Auto(ref _axpby, ElementwiseKernels.Axpby);
 
     private Action<Index1D, int, int, float, int, int, int, View, View, View>? _dropoutForward;
     public Action<Index1D, int, int, float, int, int, int, View, View, View> DropoutForward => Auto(ref _dropoutForward, DropoutKernels.DropoutForward);
@@ -95,10 +100,10 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Actio
     public Action<Index1D, int, int, View, View> ScaleByDeviceScalar => Auto(ref _scaleByDeviceScalar, OptimizerKernels.ScaleByDeviceScalar);
 
     private Action<Index1D, int, int, float, View>? _fill;
-    public Action<Index1D, int, int, float, View> Fill => Auto(ref _fill, ElementwiseKernels.Fill);
+    public Action<Index1D, int, int, float, View> Fill => _cpu?.Fill ?? Auto(ref _fill, ElementwiseKernels.Fill);
 
     private Action<Index1D, int, int, int, int, int, float, View, View>? _swapLeadingAxes;
-    public Action<Index1D, int, int, int, int, int, float, View, View> SwapLeadingAxes => Auto(ref _swapLeadingAxes, ElementwiseKernels.SwapLeadingAxes);
+    public Action<Index1D, int, int, int, int, int, float, View, View> SwapLeadingAxes => _cpu?.SwapLeadingAxes ?? Auto(ref _swapLeadingAxes, ElementwiseKernels.SwapLeadingAxes);
 
     private Action<Index1D, int, float, int, View, View>? _sumToScalar;
     public Action<Index1D, int, float, int, View, View> SumToScalar => Auto(ref _sumToScalar, ReductionKernels.SumToScalar);
@@ -131,7 +136,7 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Actio
     public Action<Index1D, int, int, float, float, int, float, View, View, View, View> Sgd => Auto(ref _sgd, OptimizerKernels.SgdUpdate);
 
     private Action<Index1D, int, int, float, float, float, float, float, View, View, View, View, View>? _adam;
-    public Action<Index1D, int, int, float, float, float, float, float, View, View, View, View, View> Adam => Auto(ref _adam, OptimizerKernels.AdamUpdate);
+    public Action<Index1D, int, int, float, float, float, float, float, View, View, View, View, View> Adam => _cpu?.Adam ?? Auto(ref _adam, OptimizerKernels.AdamUpdate);
 
     private Action<Index1D, int, int, float, float, float, float, View, View, View, View>? _rmsProp;
     public Action<Index1D, int, int, float, float, float, float, View, View, View, View> RmsProp => Auto(ref _rmsProp, OptimizerKernels.RmsPropUpdate);

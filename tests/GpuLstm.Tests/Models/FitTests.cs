@@ -16,12 +16,12 @@ public abstract class FitTests(DeviceFixture fixture) : IDisposable
     private ComputeDevice _device => fixture.Device; // shared by the collection: not disposed here
     private readonly TempDirectory _temp = new();
 
-    private Sequential NewModel(int seed = 3)
+    private Sequential NewModel(int seed = 3, float learningRate = 0.02f)
     {
         var model = new Sequential(device: _device, seed: seed);
         model.Add(new Lstm(16, inputShape: (8, 3)));
         model.Add(new Dense(1, activation: "sigmoid"));
-        model.Compile(new Adam(0.02f), "binary_crossentropy", ["accuracy"]);
+        model.Compile(new Adam(learningRate), "binary_crossentropy", ["accuracy"]);
         return model;
     }
 
@@ -29,7 +29,10 @@ public abstract class FitTests(DeviceFixture fixture) : IDisposable
     public void FitLearnsAndReportsKerasLogs()
     {
         var (x, y) = MemoryTask.Create(256, 1);
-        using var model = NewModel();
+        // At 0.02 this run meets a loss spike after epoch 8 that ulp-level rounding changes (the CPU
+        // accelerator's SIMD exp against the kernels' MathF.Exp) move or remove; at 0.01 it converges
+        // smoothly, both CPU paths giving the same losses to 3 decimals.
+        using var model = NewModel(learningRate: 0.01f);
         var history = model.Fit(x, y, batchSize: 32, epochs: 12, verbose: 0, validationSplit: 0.25f);
         Assert.Null(history.StopReason);
         Assert.Equal(12, history.Epochs);

@@ -55,8 +55,9 @@ public sealed class OpenClDeterminismTests(OpenClFixture fixture) : DeterminismT
 
 /// <summary>
 /// The CPU accelerator's two launch paths (kernels on .NET threads, and through ILGPU's launcher)
-/// run the same kernel methods, but ILGPU's CPU backend maps some math intrinsics differently, so
-/// they agree closely, not bit for bit (measured: losses differ in the 7th digit). The README says so.
+/// run the same math, but ILGPU's CPU backend maps some math intrinsics differently and the .NET-thread
+/// path runs the LSTM/GRU pointwise kernels as SIMD host code with its own exp, so they agree closely,
+/// not bit for bit. The README says so.
 /// </summary>
 public sealed class CpuLaunchPathDeterminismTests
 {
