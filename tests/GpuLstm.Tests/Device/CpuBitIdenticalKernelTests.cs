@@ -52,6 +52,9 @@ public sealed class CpuBitIdenticalKernelTests(CpuLaunchedFixture fixture)
     [InlineData(4, 1, 13)]
     [InlineData(6, 3, 16)]
     [InlineData(64, 90, 100)] // over CpuParallel.MinParallelElements: split across threads
+    [InlineData(30, 33, 1)]    // a 2-D transpose: 32 x 32 tiles with ragged edges
+    [InlineData(20, 16, 3)]    // short rows, tiled
+    [InlineData(600, 1000, 1)] // tiled and split across threads
     public void SwapLeadingAxesIsBitIdenticalToKernel(int dim0, int dim1, int inner)
     {
         var device = fixture.Device;
