@@ -164,10 +164,11 @@ public static class LstmSequenceOp
             Elementwise.Fill(device, dhDropped.View, 0f);
 
         var u = MatrixView.Of(recurrentKernel, hidden, 4 * hidden);
-        var uT = new MatrixView(uTLen == 0 ? dGates : workspace.View.SubView(gatesLen + 2 * bh + dhDroppedLen + dxDroppedLen, uTLen),
-            4 * hidden, hidden, hidden, 1); // [4H, H], never read with recurrent dropout
+        // U^T [4H, H]: the transposed copy where it pays, else U read transposed; never read with recurrent dropout.
+        var uT = u.T;
         if (uTLen != 0)
         {
+            uT = new MatrixView(workspace.View.SubView(gatesLen + 2 * bh + dhDroppedLen + dxDroppedLen, uTLen), 4 * hidden, hidden, hidden, 1);
             int n = device.Threads(uTLen);
             device.Kernels.SwapLeadingAxes(n, n, hidden, 4 * hidden, 1, -1, 0f, recurrentKernel.View, uT.View);
         }
