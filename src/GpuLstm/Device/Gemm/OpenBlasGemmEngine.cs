@@ -16,9 +16,12 @@ internal sealed unsafe class OpenBlasGemmEngine : BlasGemmEngine
     private readonly ComputeDevice _device;
     /// <summary>
     /// Multiply-adds below which one OpenBLAS thread beats several: waking (and afterwards spinning)
-    /// BLAS threads costs more than the small per-time-step GEMMs of an LSTM (measured here).
+    /// BLAS threads costs more than the small per-time-step GEMMs of an LSTM (measured here). At 2^22
+    /// the small shape's whole-sequence GEMMs (x W, x^T dGates: 8.2M each) take 2 threads: 0.196 ->
+    /// 0.126 ms and 0.182 -> 0.109 ms on a quiet machine (benchmarks/GpuLstm.Benchmarks gemm), while
+    /// its per-step products (2.1M) stay on one.
     /// </summary>
-    private const long SingleThreadWork = 1L << 24;
+    private const long SingleThreadWork = 1L << 22;
 
     private readonly delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> _sgemm;
     private readonly delegate* unmanaged<int, void> _setThreads;
