@@ -147,9 +147,10 @@ public static class LstmSequenceOp
         bool needH0 = h0?.RequiresGrad ?? false;
         // The per-step dh = dGates_t U^T reads U^T from a transposed copy: OpenBLAS multiplies [B, 4H] x [4H, H]
         // ~13% faster with both operands untransposed (B64 H256, measured by benchmarks/GpuLstm.Benchmarks gemm).
-        // cuBLAS and the ILGPU kernel read a transposed operand at no cost: no copy (and no launch) there. With
+        // cuBLAS and the ILGPU kernel read a transposed operand at no cost (IGemmEngine.TransposedBIsFree): no copy
+        // (and no launch) there. With
         // few rows per step in all (T * B < 1024; small: 320) the copy cost more than the ~2% it saved.
-        bool copyPays = device.Gemm is GpuLstm.Device.OpenBlasGemmEngine && (long)steps * batch >= 1024;
+        bool copyPays = !device.Gemm.TransposedBIsFree && (long)steps * batch >= 1024;
         long uTLen = dropped.H is null && (steps > 1 || needH0) && copyPays ? 4L * hidden * hidden : 0;
         // One allocation: dGates [T, B, 4H] | dh [B, H] | dc [B, H] | with dropout masks dhDropped [B, 4H] | dxDropped [T, B, 4I]
         // | without recurrent dropout uT [4H, H].

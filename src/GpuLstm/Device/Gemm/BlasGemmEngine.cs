@@ -11,6 +11,8 @@ internal abstract class BlasGemmEngine(IlgpuGemmEngine fallback) : IGemmEngine
 {
     public abstract string Name { get; }
 
+    public virtual bool TransposedBIsFree => true;
+
     public void Run(in GemmArgs args, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c)
     {
         if (BlasOperand.From(args) is { } layout)

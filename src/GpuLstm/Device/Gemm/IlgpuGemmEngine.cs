@@ -21,6 +21,8 @@ internal sealed class IlgpuGemmEngine : IGemmEngine
 
     public string Name => _tiled ? "ilgpu-tiled" : "ilgpu-grid-stride";
 
+    public bool TransposedBIsFree => true;
+
     public void Run(in GemmArgs args, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c)
     {
         if (_tiled)

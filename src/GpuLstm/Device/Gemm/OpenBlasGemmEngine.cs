@@ -52,6 +52,8 @@ internal sealed unsafe class OpenBlasGemmEngine : BlasGemmEngine
 
     public override string Name => "openblas";
 
+    public override bool TransposedBIsFree => false;
+
     /// <summary>The OpenBLAS kernels in use (openblas_get_corename, e.g. "SkylakeX"), with "forced" when GpuLstm chose them.</summary>
     public static string? Kernels => OpenBlasLibrary.Get() is { Core: { } core } lib
         ? lib.ForcedCore is null ? core : $"{core}, forced by OPENBLAS_CORETYPE over OpenBLAS's fallback"
