@@ -34,6 +34,9 @@ public sealed class ComputeDevice : IDisposable
         _ownsAccelerator = ownsAccelerator;
         Options = options;
         InlinesSmallKernels = Kind == DeviceKind.Cpu && options.InlineSmallCpuKernels;
+        if (InlinesSmallKernels && !Cpu.CpuKernelSet.IsSupported)
+            DeviceWarnings.Emit(options, "this CPU has no hardware 256-bit vectors (Vector256): the CPU accelerator runs the LSTM/GRU " +
+                "pointwise kernels, Adam and the axis swaps as scalar kernel code, ~15-25x slower than its SIMD host code.");
         Kernels = new KernelSet(accelerator, hostThreads: InlinesSmallKernels, countLaunch: name =>
         {
             if (name.Length > 0)
