@@ -42,6 +42,15 @@ public sealed class ComputeDevice : IDisposable
             if (name.Length > 0)
                 CountLaunch(name);
         });
+        if (InlinesSmallKernels && options.ResolveFuseCpuRecurrence() && Cpu.CpuKernelSet.IsSupported)
+        {
+            if (Cpu.CpuPanelGemm.IsSupported)
+                _hostRecurrence = new Lazy<Cpu.CpuLstmRecurrence>(() => new Cpu.CpuLstmRecurrence(
+                    options.RecurrenceThreads ?? Math.Clamp(Environment.ProcessorCount, 1, MaxRecurrenceThreads), name => CountLaunch(name)));
+            else
+                DeviceWarnings.Emit(options, "this CPU has no hardware 512-bit vectors (AVX-512): the CPU accelerator runs the LSTM " +
+                    "recurrence as a BLAS GEMM plus a pointwise kernel per step instead of its fused recurrence (slower, most at small shapes).");
+        }
         Pool = new TensorPool(this);
         _gemm = new Lazy<IGemmEngine>(() => GemmEngines.Create(this, gemm, tf32));
         GemmEngineName = gemm.EngineName;
@@ -124,6 +133,17 @@ public sealed class ComputeDevice : IDisposable
     public bool UsesTf32 { get; }
     public string Name => Accelerator.Name;
 
+    /// <summary>
+    /// The fused CPU LSTM recurrence (see ComputeDeviceOptions.FuseCpuRecurrence), or null where the
+    /// per-step path runs; its threads start at first use.
+    /// </summary>
+    internal Cpu.CpuLstmRecurrence? HostRecurrence => _hostRecurrence?.Value;
+
+    private readonly Lazy<Cpu.CpuLstmRecurrence>? _hostRecurrence;
+
+    /// <summary>Most threads one recurrence uses: per step there are only B x 4H x H multiply-adds to share.</summary>
+    private const int MaxRecurrenceThreads = 16;
+
     /// <summary>Whether small kernels run on the calling thread (CPU accelerator only).</summary>
     public bool InlinesSmallKernels { get; }
 
@@ -193,6 +213,8 @@ public sealed class ComputeDevice : IDisposable
         if (_gemm.IsValueCreated)
             _gemm.Value.Dispose();
         _ones?.Dispose();
+        if (_hostRecurrence?.IsValueCreated ?? false)
+            _hostRecurrence.Value.Dispose();
         Pool.Dispose();
         if (_ownsAccelerator)
             Accelerator.Dispose();

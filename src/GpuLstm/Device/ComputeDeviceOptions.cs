@@ -17,6 +17,20 @@ public sealed record ComputeDeviceOptions
     /// </summary>
     public bool InlineSmallCpuKernels { get; init; } = true;
 
+    /// <summary>
+    /// With <see cref="InlineSmallCpuKernels"/>, run each LSTM sequence's recurrence as one parallel
+    /// region on the CPU cores (their share of the recurrent weights packed once, the per-step product
+    /// and the gate math fused; needs AVX-512) instead of a BLAS GEMM and a pointwise kernel per step.
+    /// Off: the per-step path every other accelerator runs (tests compare the two). Null:
+    /// GPULSTM_FUSE_CPU_RECURRENCE=0 turns it off, else on.
+    /// </summary>
+    public bool? FuseCpuRecurrence { get; init; }
+
+    public const string FuseCpuRecurrenceVariable = "GPULSTM_FUSE_CPU_RECURRENCE";
+
+    /// <summary>Tests set the fused recurrence's team size (default: one thread per processor, at most 16).</summary>
+    internal int? RecurrenceThreads { get; init; }
+
     /// <summary>The GEMM engine; null: GPULSTM_GEMM, else <see cref="GemmEngineKind.Auto"/>.</summary>
     public GemmEngineKind? Gemm { get; init; }
 
@@ -45,20 +59,23 @@ public sealed record ComputeDeviceOptions
 
     internal GemmEngineKind ResolveGemm() => Gemm ?? GemmEngineChoice.FromEnvironment();
 
-    internal bool ResolveTf32()
-    {
-        if (Tf32 is { } set)
-            return set;
-        return ParseTf32(Environment.GetEnvironmentVariable(Tf32Variable));
-    }
+    internal bool ResolveTf32() => Tf32 ?? ParseTf32(Environment.GetEnvironmentVariable(Tf32Variable));
 
-    internal static bool ParseTf32(string? text)
+    internal bool ResolveFuseCpuRecurrence() => ResolveFuseCpuRecurrenceFrom(Environment.GetEnvironmentVariable(FuseCpuRecurrenceVariable));
+
+    internal bool ResolveFuseCpuRecurrenceFrom(string? variable) =>
+        FuseCpuRecurrence ?? ParseSwitch(FuseCpuRecurrenceVariable, variable, unset: true);
+
+    internal static bool ParseTf32(string? text) => ParseSwitch(Tf32Variable, text, unset: false);
+
+    private static bool ParseSwitch(string variable, string? text, bool unset)
     {
         return text?.Trim().ToLowerInvariant() switch
         {
-            null or "" or "0" or "false" or "off" => false,
+            null or "" => unset,
+            "0" or "false" or "off" => false,
             "1" or "true" or "on" => true,
-            _ => throw new ArgumentException($"{Tf32Variable}='{text}' is not valid; expected 1 or 0 (also true/false, on/off)."),
+            _ => throw new ArgumentException($"{variable}='{text}' is not valid; expected 1 or 0 (also true/false, on/off)."),
         };
     }
 }

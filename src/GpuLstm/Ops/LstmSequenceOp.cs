@@ -96,7 +96,10 @@ public static class LstmSequenceOp
         }
         var u = MatrixView.Of(recurrentKernel, hidden, 4 * hidden);
         int threads = device.Threads(bh);
-        for (int t = 0; t < steps; t++)
+        // On CPU cores the whole loop below runs as one fused region (same math, see CpuLstmRecurrence).
+        var fused = hDropped is null ? device.HostRecurrence : null;
+        fused?.Forward(args, steps, gates.View, (bias ?? gates).View, (mask ?? gates).View, h.View, c.View, recurrentKernel.View);
+        for (int t = 0; t < steps && fused is null; t++)
         {
             var gatesT = gates.View.SubView(t * batch * 4L * hidden, batch * 4L * hidden);
             var gatesRows = new MatrixView(gatesT, batch, 4 * hidden, 4 * hidden, 1);
@@ -150,7 +153,8 @@ public static class LstmSequenceOp
         // cuBLAS and the ILGPU kernel read a transposed operand at no cost (IGemmEngine.TransposedBIsFree): no copy
         // (and no launch) there. With
         // few rows per step in all (T * B < 1024; small: 320) the copy cost more than the ~2% it saved.
-        bool copyPays = !device.Gemm.TransposedBIsFree && (long)steps * batch >= 1024;
+        var fused = dropped.H is null ? device.HostRecurrence : null;
+        bool copyPays = fused is null && !device.Gemm.TransposedBIsFree && (long)steps * batch >= 1024;
         long uTLen = dropped.H is null && (steps > 1 || needH0) && copyPays ? 4L * hidden * hidden : 0;
         // One allocation: dGates [T, B, 4H] | dh [B, H] | dc [B, H] | with dropout masks dhDropped [B, 4H] | dxDropped [T, B, 4I]
         // | without recurrent dropout uT [4H, H].
@@ -180,7 +184,9 @@ public static class LstmSequenceOp
         // With a mask the pointwise kernel leaves the pass-through part of dh in place for the GEMM to add to.
         float recurrentBeta = mask is null ? 0f : 1f;
         int threads = device.Threads(bh);
-        for (int t = steps - 1; t >= 0; t--)
+        fused?.Backward(args, steps, gates.View, (mask ?? gates).View, c.View, hasSeqGrad != 0 ? sequence.Grad!.View : dh, dh, dc, dGates,
+            recurrentKernel.View, recurrentBeta, needH0);
+        for (int t = steps - 1; t >= 0 && fused is null; t--)
         {
             var gatesT = gates.View.SubView(t * batch * 4L * hidden, batch * 4L * hidden);
             var dGatesT = dGates.SubView(t * batch * 4L * hidden, batch * 4L * hidden);

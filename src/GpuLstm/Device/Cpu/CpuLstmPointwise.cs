@@ -18,9 +18,12 @@ internal static unsafe class CpuLstmPointwise
 {
     private const int Lanes = RowTail.Lanes;
 
-    /// <summary>LstmKernels.LstmPointwiseForward: same arguments, same results up to the exp's rounding.</summary>
+    /// <summary>
+    /// LstmKernels.LstmPointwiseForward: same arguments, same results up to the exp's rounding.
+    /// onCallingThread: never split the rows across threads (the caller is one of a team's members).
+    /// </summary>
     public static void Forward(LstmStepArgs args, View gates, View bias, View mask, View hPrev, View cPrev,
-        View cNext, View hNext, View recurrentMask, View hDroppedNext)
+        View cNext, View hNext, View recurrentMask, View hDroppedNext, bool onCallingThread = false)
     {
         bool dropout = args.HasRecurrentDropout != 0;
         var body = new ForwardBody
@@ -33,13 +36,14 @@ internal static unsafe class CpuLstmPointwise
             CNext = CpuViews.Ptr(cNext), HNext = CpuViews.Ptr(hNext),     // [B, H]
             RecurrentMask = dropout ? CpuViews.Ptr(recurrentMask) : null, // [B, 4H]
             HDropped = dropout ? CpuViews.Ptr(hDroppedNext) : null,       // [B, 4H]
+            OnCallingThread = onCallingThread,
         };
         VectorActivations.Dispatch(args.RecurrentActivation, args.CellActivation, ref body);
     }
 
-    /// <summary>LstmKernels.LstmPointwiseBackward: same arguments, same results up to the exp's rounding.</summary>
+    /// <summary>LstmKernels.LstmPointwiseBackward: same arguments, same results up to the exp's rounding; onCallingThread as in Forward.</summary>
     public static void Backward(LstmStepArgs args, View gates, View mask, View cPrev, View cNext, View dhOutput,
-        View dhRecurrent, View dc, View dGates, View recurrentMask, View dhDropped)
+        View dhRecurrent, View dc, View dGates, View recurrentMask, View dhDropped, bool onCallingThread = false)
     {
         bool dropout = args.HasRecurrentDropout != 0;
         var body = new BackwardBody
@@ -54,6 +58,7 @@ internal static unsafe class CpuLstmPointwise
             DGates = CpuViews.Ptr(dGates),                                 // [B, 4H]
             RecurrentMask = dropout ? CpuViews.Ptr(recurrentMask) : null,  // [B, 4H]
             DhDropped = dropout ? CpuViews.Ptr(dhDropped) : null,          // [B, 4H]
+            OnCallingThread = onCallingThread,
         };
         VectorActivations.Dispatch(args.RecurrentActivation, args.CellActivation, ref body);
     }
@@ -61,10 +66,16 @@ internal static unsafe class CpuLstmPointwise
     private struct ForwardBody : IActivationPairBody
     {
         public int Batch, Hidden;
+        public bool OnCallingThread;
         public float* Gates, Bias, Mask, HPrev, CPrev, CNext, HNext, RecurrentMask, HDropped;
 
         public readonly void Run<TRec, TCell>() where TRec : struct, IVectorActivation where TCell : struct, IVectorActivation
         {
+            if (OnCallingThread)
+            {
+                Rows<TRec, TCell>(0, Batch);
+                return;
+            }
             var self = this;
             CpuParallel.Rows(Batch, 4L * Hidden, (first, end) => self.Rows<TRec, TCell>(first, end));
         }
@@ -149,11 +160,16 @@ internal static unsafe class CpuLstmPointwise
     private struct BackwardBody : IActivationPairBody
     {
         public int Batch, Hidden;
-        public bool ZeroRecurrent;
+        public bool ZeroRecurrent, OnCallingThread;
         public float* Gates, Mask, CPrev, CNext, DhOutput, DhRecurrent, Dc, DGates, RecurrentMask, DhDropped;
 
         public readonly void Run<TRec, TCell>() where TRec : struct, IVectorActivation where TCell : struct, IVectorActivation
         {
+            if (OnCallingThread)
+            {
+                Rows<TRec, TCell>(0, Batch);
+                return;
+            }
             var self = this;
             CpuParallel.Rows(Batch, 4L * Hidden, (first, end) => self.Rows<TRec, TCell>(first, end));
         }
