@@ -17,7 +17,9 @@ back to pre-AVX2 kernels (Debian 12's 0.3.21 picks "Prescott" on an Emerald Rapi
 OPENBLAS_CORETYPE GpuLstm forces in that case (SkylakeX or Haswell; --torch-coretype keep|NAME overrides).
 
 Rounds are interleaved: round r runs, per shape, gpulstm, then each torch build at each thread count.
-Every contender times --steps steps (default 15) after --warmup (default 5) and reports the median;
+Every contender times --steps steps (default 15) after --warmup steps (default 5), and at least 1 s of
+warm-up (both `gpulstm bench` and pytorch_step.py: .NET's tiered JIT optimises hot methods only after
+they have run for a while), and reports the median;
 the final table gives per shape the median over rounds of each contender, the faster PyTorch
 configuration and the ratio GpuLstm / that PyTorch (< 1: GpuLstm is faster). The 1-minute load
 average is printed beside each round (start -> end): compare ratios from one run, on a quiet machine.

@@ -41,6 +41,8 @@ import warnings
 import torch
 from torch import nn
 
+MIN_WARMUP_SECONDS = 1.0
+
 SHAPES = {  # name -> (batch, time steps, inputs, hidden)
     "small": (32, 10, 50, 128),
     "large": (64, 100, 256, 256),
@@ -102,8 +104,12 @@ def bench_shape(shape, device, warmup, steps, seconds):
         opt.zero_grad(set_to_none=True)
         return loss.item()  # the one loss read per step (synchronizes on CUDA)
 
-    for _ in range(warmup):
+    # At least MIN_WARMUP_SECONDS of warm-up, as `gpulstm bench` does (there for .NET's tiered JIT).
+    warm_start = time.perf_counter()
+    done = 0
+    while done < warmup or (warmup > 0 and time.perf_counter() - warm_start < MIN_WARMUP_SECONDS):
         step()
+        done += 1
     sync(device)
 
     times = []

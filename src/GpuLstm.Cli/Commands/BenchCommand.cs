@@ -34,7 +34,9 @@ public static class BenchCommand
             CustomParser = ParseShapes,
         };
         var steps = CliOptions.OptionalInt("--steps", "timed steps per shape [default: as many as fit in ~3 s, at least 5]");
-        var warmup = CliOptions.Int("--warmup", "untimed steps per shape before timing", 3, min: 0);
+        var warmup = CliOptions.Int("--warmup",
+            "untimed steps per shape before timing, and at least 1 s of them (a real run's steady state: .NET's tiered JIT " +
+            "optimises a method only after it has run for a while)", 3, min: 0);
         var json = CliOptions.Text("--json", "also write the results as JSON to PATH", "PATH");
         var profile = CliOptions.Flag("--profile",
             "then run a few more steps with the device synchronised after every launch and print where the time went");
@@ -90,6 +92,13 @@ public static class BenchCommand
         return shapes;
     }
 
+    /// <summary>
+    /// Least warm-up per shape: a small step (~2 ms) otherwise gets timed while .NET still runs its hot
+    /// methods unoptimised (tier 0: the fused recurrence's first rounds took 3.5 ms instead of 1.9).
+    /// benchmarks/pytorch_step.py warms PyTorch up by the same rule.
+    /// </summary>
+    public static readonly TimeSpan MinWarmup = TimeSpan.FromSeconds(1);
+
     /// <summary>Times <paramref name="shape"/>; with <paramref name="profile"/> set, also prints a synchronised per-kernel profile there.</summary>
     public static BenchResult Measure(ComputeDevice device, BenchShape shape, int warmup, int? steps, TextWriter? profile = null)
     {
@@ -102,7 +111,8 @@ public static class BenchCommand
         using var x = Tensor.FromArray(device, xData, [shape.Batch, shape.Steps, shape.Inputs], "x");
         using var y = Tensor.FromArray(device, yData, [shape.Batch, 1], "y");
 
-        for (int i = 0; i < warmup; i++)
+        var warming = Stopwatch.StartNew();
+        for (int i = 0; i < warmup || (warmup > 0 && warming.Elapsed < MinWarmup); i++)
             model.TrainStep(x, y);
         device.Synchronize();
         var before = device.Counters.Snapshot();

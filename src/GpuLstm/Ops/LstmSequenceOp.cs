@@ -184,8 +184,11 @@ public static class LstmSequenceOp
         // With a mask the pointwise kernel leaves the pass-through part of dh in place for the GEMM to add to.
         float recurrentBeta = mask is null ? 0f : 1f;
         int threads = device.Threads(bh);
+        // The fused backward also sums the bias gradient while each step's dGates rows are in cache.
+        bool fusedBias = fused is not null && bias is not null && bias.RequiresGrad;
+        var (biasGrad, biasBeta) = fusedBias ? tape.GradFor(bias!) : (null, 0f);
         fused?.Backward(args, steps, gates.View, (mask ?? gates).View, c.View, hasSeqGrad != 0 ? sequence.Grad!.View : dh, dh, dc, dGates,
-            recurrentKernel.View, recurrentBeta, needH0);
+            recurrentKernel.View, recurrentBeta, needH0, biasGrad?.View ?? default, biasBeta);
         for (int t = steps - 1; t >= 0 && fused is null; t--)
         {
             var gatesT = gates.View.SubView(t * batch * 4L * hidden, batch * 4L * hidden);
@@ -228,7 +231,7 @@ public static class LstmSequenceOp
                     Gemm.Run(device, op, Gate(new MatrixView(dropped.H.View, steps * batch, 4 * hidden, 4 * hidden, 1), k, hidden).T,
                         Gate(dG, k, hidden), Gate(du, k, hidden), 1f, beta);
         }
-        if (bias is not null && bias.RequiresGrad)
+        if (bias is not null && bias.RequiresGrad && !fusedBias)
         {
             var (gb, beta) = tape.GradFor(bias);                                         // [4H] += colsum(dG)
             Elementwise.ColumnSum(device, dGates, steps * batch, 4 * hidden, beta, gb.View);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using GpuLstm.Kernels;
 using ILGPU;
 
@@ -27,6 +28,8 @@ internal sealed unsafe class CpuLstmRecurrence : IDisposable
     private readonly Action<string> _countLaunch;
     private float* _packed;   // the packed recurrent weights, shared by the members
     private long _capacity;   // floats allocated there
+    private float* _partials; // [members, 4H] the members' bias-gradient sums
+    private long _partialsCapacity;
 
     /// <param name="members">Most team members; a call uses fewer when the batch is small.</param>
     public CpuLstmRecurrence(int members, Action<string> countLaunch)
@@ -90,8 +93,10 @@ internal sealed unsafe class CpuLstmRecurrence : IDisposable
     /// <param name="dh">[B, H] the final h's gradient on entry, dh_0 on return</param>
     /// <param name="dc">[B, H] the final c's gradient on entry, dc_0 on return</param>
     /// <param name="dGates">[T, B, 4H] written</param>
+    /// <param name="biasGrad">[4H] = biasBeta * biasGrad + the column sums of dGates, summed while each step's rows are in
+    /// cache (per member, then the members' partial sums in member order); an invalid view: not wanted</param>
     public void Backward(LstmStepArgs args, int steps, View gates, View mask, View c, View dhOutput, View dh, View dc,
-        View dGates, View recurrentKernel, float recurrentBeta, bool needInitialGrad)
+        View dGates, View recurrentKernel, float recurrentBeta, bool needInitialGrad, View biasGrad = default, float biasBeta = 0f)
     {
         RefuseDropout(args);
         _countLaunch("LstmRecurrenceBackward");
@@ -100,8 +105,9 @@ internal sealed unsafe class CpuLstmRecurrence : IDisposable
         var panels = Panels(hidden);
         float* packed = Packing(CpuPanelGemm.PackedLength(panels.Length, 4 * hidden));
         float* u = CpuViews.Ptr(recurrentKernel);
-        bool hasOutputGrad = args.HasOutputGrad != 0;
-        int members = MembersFor(batch);
+        bool hasOutputGrad = args.HasOutputGrad != 0, sumBias = biasGrad.IsValid;
+        int members = MembersFor(batch), g4 = 4 * hidden;
+        float* partials = sumBias ? Partials((long)members * g4) : null; // [members, 4H]
         _team.Run(member =>
         {
             // B[k, n] = U^T[k, n] = U[n, k]: the depth runs over all 4H gate columns, the panels over the H units.
@@ -115,6 +121,9 @@ internal sealed unsafe class CpuLstmRecurrence : IDisposable
             long rowsH = rows * (long)hidden;
             var dhRows = dh.SubView((long)first * hidden, rowsH);                             // [rows, H]
             var dcRows = dc.SubView((long)first * hidden, rowsH);                             // [rows, H]
+            float* partial = sumBias ? partials + (long)member * g4 : null;                   // [4H]
+            if (sumBias)
+                new Span<float>(partial, g4).Clear();
             for (int t = steps - 1; t >= 0; t--)
             {
                 long at = t * bh + (long)first * hidden, gatesAt = t * gatesRow + first * 4L * hidden;
@@ -122,11 +131,43 @@ internal sealed unsafe class CpuLstmRecurrence : IDisposable
                 CpuLstmPointwise.Backward(mine, gates.SubView(gatesAt, rows * 4L * hidden), MaskRows(args, mask, t, batch, first, rows),
                     c.SubView(at, rowsH), c.SubView(at + bh, rowsH), hasOutputGrad ? dhOutput.SubView(at, rowsH) : dhRows, dhRows, dcRows,
                     dGatesT, default, default, onCallingThread: true);
+                if (sumBias)
+                    AddRows(CpuViews.Ptr(dGatesT), rows, g4, partial);
                 if (t > 0 || needInitialGrad)
                     CpuPanelGemm.Multiply(CpuViews.Ptr(dGatesT), 4L * hidden, rows, 4 * hidden, packed, panels, CpuViews.Ptr(dhRows), hidden,
                         accumulate: recurrentBeta != 0f);
             }
         });
+        if (sumBias)
+            SumPartials(partials, members, g4, CpuViews.Ptr(biasGrad), biasBeta);
+    }
+
+    /// <summary>sum[j] += m[r, j] over the rows of a [rows, width] matrix.</summary>
+    private static void AddRows(float* m, int rows, int width, float* sum)
+    {
+        int j = 0;
+        for (; j + Vector512<float>.Count <= width; j += Vector512<float>.Count)
+        {
+            var s = Vector512.Load(sum + j);
+            for (int r = 0; r < rows; r++)
+                s += Vector512.Load(m + (long)r * width + j);
+            s.Store(sum + j);
+        }
+        for (; j < width; j++)
+            for (int r = 0; r < rows; r++)
+                sum[j] += m[(long)r * width + j];
+    }
+
+    /// <summary>target = beta * target + the members' partial sums added in member order (deterministic for a team size).</summary>
+    private static void SumPartials(float* partials, int members, int width, float* target, float beta)
+    {
+        for (int j = 0; j < width; j++)
+        {
+            float s = partials[j];
+            for (int m = 1; m < members; m++)
+                s += partials[(long)m * width + j];
+            target[j] = beta == 0f ? s : beta * target[j] + s;
+        }
     }
 
     private static void RefuseDropout(LstmStepArgs args)
@@ -179,18 +220,22 @@ internal sealed unsafe class CpuLstmRecurrence : IDisposable
     private static View MaskRows(LstmStepArgs args, View mask, int t, int batch, int first, int rows) =>
         args.HasMask != 0 ? mask.SubView((long)t * batch + first, rows) : default;
 
-    /// <summary>The packing room, grown (never shrunk) to at least the given floats.</summary>
-    private float* Packing(long floats)
+    private float* Packing(long floats) => Grow(ref _packed, ref _capacity, floats);
+
+    private float* Partials(long floats) => Grow(ref _partials, ref _partialsCapacity, floats);
+
+    /// <summary>Native room of at least the given floats, grown (never shrunk) and reused across calls.</summary>
+    private static float* Grow(ref float* room, ref long capacity, long floats)
     {
-        if (_capacity < floats)
+        if (capacity < floats)
         {
-            NativeMemory.AlignedFree(_packed);
-            _packed = null;
-            _capacity = 0;
-            _packed = (float*)NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float)), 64);
-            _capacity = floats;
+            NativeMemory.AlignedFree(room);
+            room = null;
+            capacity = 0;
+            room = (float*)NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float)), 64);
+            capacity = floats;
         }
-        return _packed;
+        return room;
     }
 
     public void Dispose()
@@ -198,5 +243,7 @@ internal sealed unsafe class CpuLstmRecurrence : IDisposable
         _team.Dispose();
         NativeMemory.AlignedFree(_packed);
         _packed = null;
+        NativeMemory.AlignedFree(_partials);
+        _partials = null;
     }
 }
