@@ -1,3 +1,4 @@
+using GpuLstm.Distributed;
 using GpuLstm.Datasets;
 using GpuLstm.Models;
 using System.Diagnostics;
@@ -35,7 +36,7 @@ public sealed record ForecastReport(
 public static class SeriesForecaster
 {
     public static (Sequential Model, ForecastReport Report) Train(double[] series, ForecastOptions options, ComputeDevice device,
-        TextWriter? log = null, int verbose = 0)
+        TextWriter? log = null, int verbose = 0, ICommunicator? communicator = null)
     {
         int w = options.Window;
         int testStart = series.Length - options.TestCount, validationStart = testStart - options.ValidationCount;
@@ -54,6 +55,7 @@ public static class SeriesForecaster
         model.Add(new Lstm(options.Units, inputShape: (w, 1)));
         model.Add(new Dense(1));
         model.Compile(new Adam(options.LearningRate) { GlobalClipNorm = 1f }, "mse", ["mae"]);
+        model.Distribute(communicator); // null: one process
         var clock = Stopwatch.StartNew();
         var history = model.Fit(train.X, train.Y, options.BatchSize, options.Epochs, verbose, validationData: (validation.X, validation.Y),
             callbacks: [new ReduceLROnPlateau("val_loss", factor: 0.5f, patience: 8)], output: log);

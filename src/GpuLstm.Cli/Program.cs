@@ -60,7 +60,7 @@ public static class Program
 
     // The failures a user can cause (bad file, too short a series, no device) carry their own message;
     // anything else is a bug, named by its type so the one line still says what broke.
-    private static string Describe(Exception e)
+    internal static string Describe(Exception e)
     {
         while (e is TargetInvocationException or AggregateException && e.InnerException is { } inner)
             e = inner;

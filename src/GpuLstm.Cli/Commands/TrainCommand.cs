@@ -3,6 +3,8 @@ using System.Globalization;
 using GpuLstm.Cli.Json;
 using GpuLstm.Cli.Parsing;
 using GpuLstm.Device;
+using GpuLstm.Distributed;
+using GpuLstm.Mpi;
 using GpuLstm.Plotting;
 using GpuLstm.Samples;
 
@@ -42,11 +44,14 @@ public static class TrainCommand
         var lr = CliOptions.PositiveFloat("--lr", "Adam's learning rate", 0.003f);
         var seed = CliOptions.Int("--seed", "seed of the weights and shuffling", 0, min: 0);
         var quiet = CliOptions.Flag("--quiet", "no per-epoch progress");
+        var distributed = CliOptions.Flag("--distributed",
+            "train data parallel over MPI: start as `mpiexec.mpich -n N gpulstm train --distributed ...` (MPICH); every rank " +
+            "trains on its share of each batch, rank 0 prints and writes the outputs");
         var command = new DetailedCommand("train",
             "train a forecasting LSTM on the built-in CO2 record (or --data/--column), tested beside seasonal-naive and persistence",
             Details)
         {
-            data, column, dateColumn, outDir, json, window, season, test, validation, units, epochs, batch, lr, seed, quiet,
+            data, column, dateColumn, outDir, json, window, season, test, validation, units, epochs, batch, lr, seed, quiet, distributed,
         };
         CliOptions.Requires(command, data, column, "(the numeric column to forecast)");
         CliOptions.Requires(command, column, data, "FILE.csv (the built-in CO2 series has one column)");
@@ -57,32 +62,50 @@ public static class TrainCommand
             // Checked here, not in a validator: there the defaults of absent options read as 0.
             if (p.GetValue(window) is var w && p.GetValue(season) is var s && w <= s)
                 return Program.UsageError(p, $"--window {w} must exceed --season {s}: the LSTM sees the value one season back only if the window reaches it.");
-            var series = p.GetValue(data) is { } path
-                ? TrainSeries.FromCsv(path, p.GetValue(column)!, p.GetValue(dateColumn), output)
-                : TrainSeries.BuiltInCo2();
-            var options = new ForecastOptions
+            int Train(ICommunicator? comm)
             {
-                Window = p.GetValue(window), Season = p.GetValue(season), TestCount = p.GetValue(test),
-                ValidationCount = p.GetValue(validation), Units = p.GetValue(units), Epochs = p.GetValue(epochs),
-                BatchSize = p.GetValue(batch), LearningRate = p.GetValue(lr), Seed = p.GetValue(seed),
-            };
-            string dir = p.GetValue(outDir) ?? Path.Combine("gpulstm-runs", series.Column == "CO2" ? "co2" : Sanitize(series.Column));
-            return Run(output, series, options, dir, p.GetValue(json), p.GetValue(quiet));
+                // Rank 0 alone prints and writes; the others train silently beside it.
+                var shown = comm is null || comm.Rank == 0 ? output : TextWriter.Null;
+                var series = p.GetValue(data) is { } path
+                    ? TrainSeries.FromCsv(path, p.GetValue(column)!, p.GetValue(dateColumn), shown)
+                    : TrainSeries.BuiltInCo2();
+                var options = new ForecastOptions
+                {
+                    Window = p.GetValue(window), Season = p.GetValue(season), TestCount = p.GetValue(test),
+                    ValidationCount = p.GetValue(validation), Units = p.GetValue(units), Epochs = p.GetValue(epochs),
+                    BatchSize = p.GetValue(batch), LearningRate = p.GetValue(lr), Seed = p.GetValue(seed),
+                };
+                string dir = p.GetValue(outDir) ?? Path.Combine("gpulstm-runs", series.Column == "CO2" ? "co2" : Sanitize(series.Column));
+                return Run(shown, series, options, dir, p.GetValue(json), p.GetValue(quiet), comm);
+            }
+            return p.GetValue(distributed) ? DistributedRun.Run(p.InvocationConfiguration.Error, "gpulstm train --distributed", Train) : Train(null);
         });
         return command;
     }
 
     /// <summary>Trains and tests on <paramref name="series"/>; writes the model, metrics and chart into <paramref name="outDir"/>.</summary>
-    public static int Run(TextWriter output, TrainSeries series, ForecastOptions options, string outDir, string? jsonPath, bool quiet)
+    /// <param name="comm">data parallel over these ranks (null: one process); only rank 0 writes files</param>
+    public static int Run(TextWriter output, TrainSeries series, ForecastOptions options, string outDir, string? jsonPath, bool quiet,
+        ICommunicator? comm = null)
     {
         CheckLength(series, options);
-        Directory.CreateDirectory(outDir);
-        using var device = ComputeDevice.Create();
+        bool writes = comm is null || comm.Rank == 0;
+        if (writes)
+            Directory.CreateDirectory(outDir);
+        // Each rank of a machine drives its own GPU (local rank); CPU ranks share the CPU.
+        using var device = ComputeDevice.Create(options: new ComputeDeviceOptions { DeviceIndex = comm is null ? 0 : MpiCommunicator.LocalRank });
         output.WriteLine($"Data: {series.Source}, column '{series.Column}', {series.Values.Length} points ({series.Labels[0]} .. {series.Labels[^1]})");
         output.WriteLine($"Device: {device}   GEMM: {device.GemmEngineName}");
-        var (model, report) = SeriesForecaster.Train(series.Values, options, device, output, verbose: quiet ? 0 : 1);
+        if (comm is not null)
+            output.WriteLine($"Data parallel over {comm.Size} MPI ranks: each trains on its share of every batch of {options.BatchSize}; " +
+                "gradients are all-reduced through host memory once per step.");
+        var (model, report) = SeriesForecaster.Train(series.Values, options, device, output, verbose: quiet ? 0 : 1, comm);
         using (model)
         {
+            if (comm is not null && !model.WeightsAgreeAcrossRanks())
+                throw new InvalidOperationException($"the {comm.Size} ranks ended with different weights; this is a bug in data-parallel training.");
+            if (!writes)
+                return 0;
             model.Summary(output);
             string modelPath = Path.Combine(outDir, "model.safetensors");
             // A full path, so `predict MODEL` finds the CSV again from any folder.
@@ -91,7 +114,7 @@ public static class TrainCommand
             model.Save(modelPath, new Dictionary<string, string> { [ForecastSettings.MetadataKey] = CliJson.Serialize(settings) });
             string metricsPath = jsonPath ?? Path.Combine(outDir, "metrics.json");
             string plotPath = Path.Combine(outDir, "forecast.png");
-            CliJson.Write(metricsPath, Metrics(report, options, device, series));
+            CliJson.Write(metricsPath, Metrics(report, options, device, series, comm?.Size ?? 1));
             ForecastChart.Save(plotPath, Chart(report, series));
             PrintReport(output, report, options, series.Labels);
             output.WriteLine($"Wrote {modelPath}, {metricsPath}, {plotPath}");
@@ -110,8 +133,8 @@ public static class TrainCommand
                 "pass a smaller --window, --validation or --test.");
     }
 
-    private static TrainMetrics Metrics(ForecastReport r, ForecastOptions o, ComputeDevice device, TrainSeries s) => new(
-        s.Source, s.Column, s.Labels.Count, s.Labels[r.TestStart], s.Labels[^1], o.TestCount, device.ToString(), r.Seconds, o,
+    private static TrainMetrics Metrics(ForecastReport r, ForecastOptions o, ComputeDevice device, TrainSeries s, int worldSize) => new(
+        s.Source, s.Column, s.Labels.Count, s.Labels[r.TestStart], s.Labels[^1], o.TestCount, device.ToString(), worldSize, r.Seconds, o,
         new TestError(r.Mae, r.Rmse), new LaggedTestError(r.SeasonalNaiveMae, r.SeasonalNaiveRmse, o.Season),
         new TestError(r.PersistenceMae, r.PersistenceRmse), r.Mae < r.SeasonalNaiveMae, r.History.Values);
 

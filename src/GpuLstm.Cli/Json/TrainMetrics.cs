@@ -11,6 +11,7 @@ public sealed record TrainMetrics(
     string TestEnd,
     int TestPoints,
     string Device,
+    int WorldSize,
     double Seconds,
     ForecastOptions Options,
     TestError Lstm,

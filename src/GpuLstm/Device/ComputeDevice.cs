@@ -74,7 +74,7 @@ public sealed class ComputeDevice : IDisposable
         var context = DeviceSelector.CreateContext();
         try
         {
-            var device = DeviceSelector.Choose(context, kind);
+            var device = DeviceSelector.Choose(context, kind, options.DeviceIndex);
             if (kind is null && DeviceSelector.MissedNvidiaGpu(device) is { } missed)
                 DeviceWarnings.Emit(options, missed);
             var accelerator = device is CPUDevice

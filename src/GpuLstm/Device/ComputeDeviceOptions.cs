@@ -31,6 +31,12 @@ public sealed record ComputeDeviceOptions
     /// <summary>Tests set the fused recurrence's team size (default: one thread per processor, at most 16).</summary>
     internal int? RecurrenceThreads { get; init; }
 
+    /// <summary>
+    /// Which of several devices like the best one to use (e.g. GPU 0-3), modulo their count; data-parallel
+    /// ranks pass their local rank (GpuLstm.Mpi's MpiCommunicator.LocalRank). Default 0.
+    /// </summary>
+    public int DeviceIndex { get; init; }
+
     /// <summary>The GEMM engine; null: GPULSTM_GEMM, else <see cref="GemmEngineKind.Auto"/>.</summary>
     public GemmEngineKind? Gemm { get; init; }
 

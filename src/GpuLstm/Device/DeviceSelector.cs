@@ -126,8 +126,12 @@ public static class DeviceSelector
             .OrderBy(d => AutomaticRank(d) ?? 3)
             .ToList();
 
-    /// <summary>Picks the device for a request (null: best present). Throws naming what is present.</summary>
-    public static ILGPU.Runtime.Device Choose(Context context, DeviceKind? requested)
+    /// <summary>
+    /// Picks the device for a request (null: best present). Throws naming what is present. With several
+    /// devices like the best one (same kind and type, e.g. 4 CUDA GPUs), <paramref name="index"/> picks among
+    /// them, modulo their count: data-parallel ranks pass their local rank so each drives its own GPU.
+    /// </summary>
+    public static ILGPU.Runtime.Device Choose(Context context, DeviceKind? requested, int index = 0)
     {
         var candidates = Usable(context);
         var chosen = requested is null
@@ -135,7 +139,10 @@ public static class DeviceSelector
             // Asked for a kind: its GPUs first (the list is already in that order).
             : candidates.FirstOrDefault(d => ToKind(d.AcceleratorType) == requested);
         if (chosen is not null)
-            return chosen;
+        {
+            var alike = candidates.Where(d => d.AcceleratorType == chosen.AcceleratorType && TypeOf(d) == TypeOf(chosen)).ToList();
+            return alike[(int)((uint)index % (uint)alike.Count)];
+        }
         string present = string.Join(", ", candidates.Select(d =>
             $"{ToKind(d.AcceleratorType)!.Value.ToString().ToLowerInvariant()} ({d.Name}, {TypeOf(d).ToString().ToLowerInvariant()})"));
         throw new InvalidOperationException(

@@ -1,4 +1,5 @@
 using GpuLstm.Device;
+using GpuLstm.Distributed;
 using GpuLstm.Memory;
 
 namespace GpuLstm.Models;
@@ -56,11 +57,26 @@ internal sealed class EpochStats : IDisposable
         }
     }
 
-    /// <summary>Means so far, by Keras name (loss, accuracy, ...): one device-to-host copy.</summary>
-    public Dictionary<string, double> Read(string prefix = "")
+    /// <summary>
+    /// Means so far, by Keras name (loss, accuracy, ...): one device-to-host copy. With comm, every rank's
+    /// sums and sample counts are added first (one all-reduce), so all ranks read the same global means.
+    /// </summary>
+    public Dictionary<string, double> Read(string prefix = "", ICommunicator? comm = null)
     {
         var sums = _sums.ToArray();
-        var logs = new Dictionary<string, double> { [prefix + "loss"] = sums[0] / Math.Max(1, _samples) };
+        double samples = _samples;
+        if (comm is not null)
+        {
+            var all = new double[sums.Length + 1]; // [slots..., samples]
+            for (int i = 0; i < sums.Length; i++)
+                all[i] = sums[i];
+            all[^1] = samples;
+            comm.AllreduceSum(all);
+            for (int i = 0; i < sums.Length; i++)
+                sums[i] = (float)all[i];
+            samples = all[^1];
+        }
+        var logs = new Dictionary<string, double> { [prefix + "loss"] = sums[0] / Math.Max(1, samples) };
         for (int m = 0; m < _metrics.Count; m++)
             logs[prefix + _metrics[m].Name] = _metrics[m].Result(sums.AsSpan(_offsets[m], _metrics[m].Slots));
         return logs;

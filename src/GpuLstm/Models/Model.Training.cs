@@ -1,3 +1,4 @@
+using GpuLstm.Distributed;
 using GpuLstm.Layers;
 using GpuLstm.Losses;
 using GpuLstm.Memory;
@@ -118,6 +119,13 @@ public partial class Model
 
         var history = History = new History();
         var callbackList = (callbacks ?? []).ToList();
+        var comm = Communicator;
+        if (comm is not null && comm.Rank != 0)
+        {
+            // Only rank 0 prints and writes; every rank still runs the callbacks that decide (EarlyStopping, ...).
+            verbose = 0;
+            callbackList.RemoveAll(c => !c.RunsOnEveryRank);
+        }
         int steps = (int)(((long)count + batchSize - 1) / batchSize); // 64-bit: batchSize may be int.MaxValue
         if (verbose != 0 && !callbackList.OfType<ProgbarLogger>().Any())
             callbackList.Insert(0, new ProgbarLogger(output));
@@ -126,6 +134,8 @@ public partial class Model
         using var validation = validationData is { } v ? new DeviceDataset(Device, v.X, validationY!, "Fit validation data", validationWeights) : null;
         using var stats = NewStats();
         var order = Enumerable.Range(0, count).ToArray();
+        if (comm is not null)
+            BroadcastWeights(comm);
         StopTraining = false;
         callbackList.ForEach(c => c.OnTrainBegin(this));
         for (int epoch = 0; epoch < epochs && !StopTraining; epoch++)
@@ -137,7 +147,10 @@ public partial class Model
                 // Save keeps): a loaded model continues exactly as an uninterrupted run would.
                 for (int i = 0; i < order.Length; i++)
                     order[i] = i;
-                Random.Shuffle(order);
+                if (comm is null)
+                    Random.Shuffle(order);
+                else
+                    ShuffleLikeRankZero(comm, order);
                 train.SetOrder(order);
             }
             stats.Reset();
@@ -146,7 +159,7 @@ public partial class Model
             {
                 int start = step * batchSize, size = Math.Min(batchSize, count - start);
                 callbackList.ForEach(c => c.OnBatchBegin(this, step));
-                logs = TrainStep(train, stats, start, size);
+                logs = TrainStep(train, stats, start, size, comm);
                 if (!double.IsFinite(logs["loss"]))
                 {
                     history.StopReason = $"loss became {logs["loss"]} at epoch {epoch + 1}, step {step + 1}; " +
@@ -160,7 +173,7 @@ public partial class Model
             }
             if (validation is not null)
             {
-                foreach (var (key, value) in EvaluateDataset(validation, batchSize, stats, "val_"))
+                foreach (var (key, value) in EvaluateDataset(validation, batchSize, stats, "val_", comm))
                     logs[key] = value;
             }
             logs["learning_rate"] = Optimizer!.LearningRate;
@@ -174,34 +187,49 @@ public partial class Model
 
     private OutputStats NewStats() => new(Device, _outputMetrics, OutputNames);
 
-    /// <summary>One optimisation step; with one output the stats read back is the step's single device-to-host copy.</summary>
-    private Dictionary<string, double> TrainStep(DeviceDataset data, OutputStats stats, int start, int count)
+    /// <summary>
+    /// One optimisation step on rows [start, start + count) of the epoch's order; with one output the stats read
+    /// back is the step's single device-to-host copy. Data parallel (comm set): this rank's share of those rows,
+    /// then the gradients and stats all-reduced; a rank with an empty share still takes part.
+    /// </summary>
+    private Dictionary<string, double> TrainStep(DeviceDataset data, OutputStats stats, int start, int count, ICommunicator? comm = null)
     {
         Tape.Reset();
-        var (xb, yb, wb) = data.Batch(Tape, start, count);
-        var pred = Forward(xb, training: true);
-        var losses = ComputeLosses(pred, yb, wb);
-        stats.Add(losses, pred, yb, wb, count);
-        var logs = stats.Read();
+        var share = comm is null ? new BatchShare(start, count) : BatchShare.Of(start, count, comm.Rank, comm.Size);
+        Tensor[]? losses = null;
+        if (share.Count > 0)
+        {
+            var (xb, yb, wb) = data.Batch(Tape, share.Start, share.Count);
+            var pred = Forward(xb, training: true);
+            losses = ComputeLosses(pred, yb, wb);
+            stats.Add(losses, pred, yb, wb, share.Count);
+        }
+        var logs = stats.Read("", comm);
         if (!double.IsFinite(logs["loss"]))
-            return logs; // the caller stops before this step's update touches the weights
-        if (losses.Length == 1)
-        {
-            Tape.Backward(losses[0]);
-        }
-        else
-        {
-            // The training loss is the sum of the outputs' losses: each gets gradient 1.
-            Tape.Backward(losses.Select(l =>
-            {
-                var one = Tape.NewTensor([1], l.Name + ".seed");
-                one.Fill(1f);
-                return (l, one);
-            }).ToArray());
-        }
+            return logs; // the caller stops before this step's update touches the weights (every rank sees the same loss)
+        if (losses is not null) // null: this rank's share is empty; its gradients are zeros
+            Backward(losses);
+        if (comm is not null)
+            AllreduceGradients(comm, share.Count, count);
         Optimizer!.Step(Parameters!);
         Parameters!.ZeroGrad();
         return logs;
+    }
+
+    private void Backward(Tensor[] losses)
+    {
+        if (losses.Length == 1)
+        {
+            Tape.Backward(losses[0]);
+            return;
+        }
+        // The training loss is the sum of the outputs' losses: each gets gradient 1.
+        Tape.Backward(losses.Select(l =>
+        {
+            var one = Tape.NewTensor([1], l.Name + ".seed");
+            one.Fill(1f);
+            return (l, one);
+        }).ToArray());
     }
 
     private Tensor[] ComputeLosses(Tensor[] predictions, Tensor[] targets, Tensor?[] weights) =>
@@ -235,20 +263,24 @@ public partial class Model
         return EvaluateDataset(data, batchSize, stats, "");
     }
 
-    private Dictionary<string, double> EvaluateDataset(DeviceDataset data, int batchSize, OutputStats stats, string prefix)
+    /// <param name="comm">data parallel: this rank evaluates its contiguous share of the rows, the sums are all-reduced</param>
+    private Dictionary<string, double> EvaluateDataset(DeviceDataset data, int batchSize, OutputStats stats, string prefix,
+        ICommunicator? comm = null)
     {
         stats.Reset();
+        var share = comm is null ? new BatchShare(0, data.Count) : BatchShare.Of(0, data.Count, comm.Rank, comm.Size);
+        int end = share.Start + share.Count;
         using (Tape.NoGrad())
         {
-            for (int start = 0; start < data.Count; start += batchSize)
+            for (int start = share.Start; start < end; start += batchSize)
             {
                 Tape.Reset();
-                int count = Math.Min(batchSize, data.Count - start);
+                int count = Math.Min(batchSize, end - start);
                 var (xb, yb, wb) = data.Slice(Tape, start, count);
                 var pred = Forward(xb, training: false);
                 stats.Add(ComputeLosses(pred, yb, wb), pred, yb, wb, count);
             }
-            var logs = stats.Read(prefix);
+            var logs = stats.Read(prefix, comm);
             Tape.Reset();
             return logs;
         }

@@ -1,4 +1,5 @@
 using GpuLstm.Device;
+using GpuLstm.Distributed;
 using GpuLstm.Memory;
 
 namespace GpuLstm.Models;
@@ -32,14 +33,15 @@ internal sealed class OutputStats : IDisposable
             _outputs[k].Add(losses[k], predictions[k], targets[k], weights[k], batch);
     }
 
-    public Dictionary<string, double> Read(string prefix = "")
+    /// <param name="comm">data parallel: the sums are all-reduced first, so every rank reads the global means</param>
+    public Dictionary<string, double> Read(string prefix = "", ICommunicator? comm = null)
     {
         if (_outputs.Length == 1)
-            return _outputs[0].Read(prefix);
+            return _outputs[0].Read(prefix, comm);
         var logs = new Dictionary<string, double> { [prefix + "loss"] = 0 };
         for (int k = 0; k < _outputs.Length; k++)
         {
-            foreach (var (key, value) in _outputs[k].Read($"{prefix}{_names[k]}_"))
+            foreach (var (key, value) in _outputs[k].Read($"{prefix}{_names[k]}_", comm))
                 logs[key] = value;
             logs[prefix + "loss"] += logs[$"{prefix}{_names[k]}_loss"];
         }

@@ -11,6 +11,12 @@ public abstract class Callback
 
     internal void SetParams(FitParams parameters) => Params = parameters;
 
+    /// <summary>
+    /// Data-parallel Fit (<see cref="Model.Distribute"/>) runs this callback on every rank when true (it decides:
+    /// every rank sees the same logs, so all decide alike), on rank 0 only when false (it prints or writes files).
+    /// </summary>
+    public virtual bool RunsOnEveryRank => true;
+
     public virtual void OnTrainBegin(Model model)
     {
     }

@@ -9,6 +9,9 @@ namespace GpuLstm.Models.Callbacks;
 /// </summary>
 public sealed class CsvLogger(string path, char separator = ',', bool append = false) : Callback
 {
+    /// <summary>Writes output: rank 0 only in data-parallel Fit.</summary>
+    public override bool RunsOnEveryRank => false;
+
     private string[]? _columns;
 
     public override void OnTrainBegin(Model model)

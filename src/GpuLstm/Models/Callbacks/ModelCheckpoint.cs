@@ -7,6 +7,9 @@ namespace GpuLstm.Models.Callbacks;
 public sealed class ModelCheckpoint(string path, string monitor = "val_loss", bool saveBestOnly = false, bool saveWeightsOnly = false)
     : Callback
 {
+    /// <summary>Writes output: rank 0 only in data-parallel Fit.</summary>
+    public override bool RunsOnEveryRank => false;
+
     private readonly Improvement _improvement = new(monitor, 0);
 
     public string Path { get; } = path;

@@ -13,6 +13,9 @@ namespace GpuLstm.Models.Callbacks;
 /// <param name="verbose">null: Fit's verbose.</param>
 public sealed class ProgbarLogger(TextWriter? output = null, int? verbose = null) : Callback
 {
+    /// <summary>Writes output: rank 0 only in data-parallel Fit.</summary>
+    public override bool RunsOnEveryRank => false;
+
     private const int BarWidth = 20;
     private readonly TextWriter _output = output ?? Console.Out;
     private readonly Stopwatch _clock = new();
