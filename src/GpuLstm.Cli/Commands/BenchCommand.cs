@@ -40,12 +40,23 @@ public static class BenchCommand
         var json = CliOptions.Text("--json", "also write the results as JSON to PATH", "PATH");
         var profile = CliOptions.Flag("--profile",
             "then run a few more steps with the device synchronised after every launch and print where the time went");
+        var distributed = CliOptions.Flag("--distributed",
+            "under `mpiexec.mpich -n N`: time the steps as a data-parallel Fit over the N ranks (the shape's batch split across them) " +
+            "and the gradient all-reduce per step");
         var command = new DetailedCommand("bench", "time one LSTM training step and count launches, allocations, transfers", Details)
         {
-            shapes, steps, warmup, json, profile,
+            shapes, steps, warmup, json, profile, distributed,
         };
-        command.SetAction(p => Run(p.InvocationConfiguration.Output, p.GetValue(shapes) ?? BenchShape.Defaults, p.GetValue(warmup),
-            p.GetValue(steps), p.GetValue(json), p.GetValue(profile)));
+        command.SetAction(p =>
+        {
+            var chosen = p.GetValue(shapes) ?? BenchShape.Defaults;
+            if (!p.GetValue(distributed))
+                return Run(p.InvocationConfiguration.Output, chosen, p.GetValue(warmup), p.GetValue(steps), p.GetValue(json), p.GetValue(profile));
+            if (p.GetValue(json) is not null || p.GetValue(profile))
+                return Program.UsageError(p, "--distributed prints its own table; --json and --profile are for the one-process bench.");
+            return DistributedRun.Run(p.InvocationConfiguration.Error, "gpulstm bench --distributed",
+                comm => DistributedBench.Run(p.InvocationConfiguration.Output, chosen, p.GetValue(warmup), p.GetValue(steps), comm));
+        });
         return command;
     }
 

@@ -5,6 +5,14 @@ namespace GpuLstm.Models;
 /// <summary>Data-parallel training: every rank holds the whole model and trains on its share of each global batch.</summary>
 public partial class Model
 {
+    /// <summary>
+    /// Wall time the last data-parallel Fit spent on its gradient all-reduces (device-to-host copy, the
+    /// all-reduce, host-to-device copy), and how many it ran: for benchmarks of what distribution costs.
+    /// </summary>
+    public TimeSpan GradientAllreduceTime { get; private set; }
+
+    public int GradientAllreduces { get; private set; }
+
     /// <summary>The ranks this model trains with (see <see cref="Distribute"/>), or null: one process.</summary>
     public ICommunicator? Communicator { get; private set; }
 
@@ -60,9 +68,11 @@ public partial class Model
         return unchecked((long)hash);
     }
 
-    /// <summary>Rank 0's weights on every rank (after Build, before the first step).</summary>
+    /// <summary>Rank 0's weights on every rank (after Build, before the first step); resets the all-reduce timing.</summary>
     private void BroadcastWeights(ICommunicator comm)
     {
+        GradientAllreduceTime = TimeSpan.Zero;
+        GradientAllreduces = 0;
         var values = Parameters!.Values.ToArray(); // [total]
         comm.Broadcast(values, 0);
         Parameters.Values.CopyFrom(values);
@@ -88,6 +98,7 @@ public partial class Model
     /// </summary>
     private void AllreduceGradients(ICommunicator comm, int localCount, int globalCount)
     {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         var parameters = Parameters!;
         parameters.MaterializeGrads(); // an empty share, or a weight no output reached: zeros
         var grads = parameters.Grads.ToArray(); // [total]
@@ -96,5 +107,7 @@ public partial class Model
             grads[i] *= weight;
         comm.AllreduceSum(grads);
         parameters.Grads.CopyFrom(grads);
+        GradientAllreduceTime += System.Diagnostics.Stopwatch.GetElapsedTime(start);
+        GradientAllreduces++;
     }
 }
