@@ -111,6 +111,7 @@ internal static unsafe class CpuPanelGemm
             }
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default,
             c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        // Written out row by row, not looped: only as named locals do the 16 accumulators stay in registers.
         float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, a4 = a + 4 * lda, a5 = a + 5 * lda, a6 = a + 6 * lda, a7 = a + 7 * lda;
         for (int k = 0; k < depth; k++, b += PanelWidth)
         {
