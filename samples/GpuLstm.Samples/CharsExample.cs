@@ -49,6 +49,7 @@ public sealed class CharsExample : IExample
         var random = new Random(options.Seed);
         string seed = text.Substring(trainStarts[random.Next(trainStarts.Length)], MaxLen);
         var sampler = new EpochSample(chars, seed, options.Quick ? 20 : 80, options.Log, options.Seed);
+        model.Distribute(options.Communicator); // null: one process
         var history = model.Fit(xTrain, yTrain, batchSize: 128, epochs: options.Quick ? 8 : 10, verbose: options.Verbose,
             output: options.Log, callbacks: [sampler]);
 

@@ -45,6 +45,7 @@ public sealed class ClassifyExample : IExample
         model.Add(new Bidirectional(new Lstm(options.Quick ? 8 : 32)));
         model.Add(new Dense(1, activation: "sigmoid"));
         model.Compile(new Adam(0.003f) { GlobalClipNorm = 5f }, "binary_crossentropy", ["accuracy"]);
+        model.Distribute(options.Communicator); // null: one process
         var history = model.Fit(xTrain, yTrain, batchSize: 32, epochs: options.Quick ? 3 : 5, verbose: options.Verbose,
             validationSplit: 0.1f, output: options.Log);
         var p = ExampleFiles.SaveLoadPredict(model, xTest, Path.Combine(options.OutputDirectory, "spam.safetensors"), options.Device);

@@ -35,6 +35,7 @@ public sealed class DigitsExample : IExample
         model.Add(new Dropout(0.3f));
         model.Add(new Dense(MnistDigits.Classes));                       // logits
         model.Compile(new Adam(options.Quick ? 0.01f : 0.002f) { GlobalClipNorm = 5f }, LossFunction.SparseCategoricalCrossentropy(fromLogits: true), ["accuracy"]);
+        model.Distribute(options.Communicator); // null: one process
         var history = model.Fit(xTrain, yTrain, batchSize: 64, epochs: options.Quick ? 5 : 25, verbose: options.Verbose,
             validationSplit: 0.05f, output: options.Log,
             callbacks: [new ReduceLROnPlateau("val_loss", factor: 0.5f, patience: 2),

@@ -25,7 +25,7 @@ public sealed class ForecastExample : IExample
         var clock = Stopwatch.StartNew();
         options.Log.WriteLine("== CO2, one month ahead");
         var co2Options = new ForecastOptions { Epochs = options.Quick ? 4 : 80, Units = options.Quick ? 8 : 32, Seed = options.Seed };
-        var (co2Model, co2) = SeriesForecaster.Train(BuiltInDatasets.Co2(), co2Options, options.Device, options.Log, options.Verbose);
+        var (co2Model, co2) = SeriesForecaster.Train(BuiltInDatasets.Co2(), co2Options, options.Device, options.Log, options.Verbose, options.Communicator);
         co2Model.Dispose();
 
         options.Log.WriteLine("== Seattle, next-day maximum temperature");
@@ -91,6 +91,7 @@ public sealed class ForecastExample : IExample
         model.Add(new Lstm(options.Quick ? 8 : 32, inputShape: (Window, Features)));
         model.Add(new Dense(1));
         model.Compile(new Adam(0.003f) { GlobalClipNorm = 1f }, "mse", ["mae"]);
+        model.Distribute(options.Communicator); // null: one process
         var history = model.Fit(train.X, train.Y, batchSize: 32, epochs: options.Quick ? 3 : 40, verbose: options.Verbose,
             validationData: validation, callbacks: [new EarlyStopping("val_loss", patience: 8, restoreBestWeights: true)],
             output: options.Log);

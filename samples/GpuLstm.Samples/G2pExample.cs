@@ -49,6 +49,7 @@ public sealed class G2pExample : IExample
         var decoderX = new HostArray(train.SelectMany(e => Shifted(e.Phonemes, phonemeId, input: true)).ToArray(), train.Count, MaxPhonemes);
         var targets = new HostArray(train.SelectMany(e => Shifted(e.Phonemes, phonemeId, input: false)).ToArray(), train.Count, MaxPhonemes);
         int epochs = options.Quick ? 12 : 7;
+        model.Distribute(options.Communicator); // null: one process
         var history = model.Fit([lettersX, decoderX], [targets], batchSize: 128, epochs: epochs, verbose: 2,
             output: options.Log);
         var losses = history["loss"];

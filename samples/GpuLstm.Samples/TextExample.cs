@@ -47,6 +47,7 @@ public sealed class TextExample : IExample
         model.Add(new TimeDistributed(new Dense(vocabulary.Length)));       // logits per step
         model.Compile(new Adam(options.Quick ? 0.01f : 0.004f) { GlobalClipNorm = 5f },
             LossFunction.SparseCategoricalCrossentropy(fromLogits: true), ["accuracy"]);
+        model.Distribute(options.Communicator); // null: one process
         var history = model.Fit(xTrain, yTrain, batchSize: Streams, epochs: 10, verbose: options.Verbose,
             shuffle: false, callbacks: [new ResetStatesEachEpoch()], output: options.Log);
 

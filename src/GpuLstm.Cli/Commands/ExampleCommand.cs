@@ -3,6 +3,8 @@ using System.Globalization;
 using GpuLstm.Cli.Json;
 using GpuLstm.Cli.Parsing;
 using GpuLstm.Device;
+using GpuLstm.Distributed;
+using GpuLstm.Mpi;
 using GpuLstm.Samples;
 
 namespace GpuLstm.Cli.Commands;
@@ -19,28 +21,51 @@ public static class ExampleCommand
         var seed = CliOptions.Int("--seed", "seed of the weights, shuffling and sampling", 0, min: 0);
         var outDir = CliOptions.Text("--out", "the output folder [default: gpulstm-runs/NAME]", "DIR");
         var json = CliOptions.Text("--json", "where to write the result [default: DIR/result.json]", "PATH");
+        var distributed = CliOptions.Flag("--distributed",
+            "train data parallel over MPI: start as `mpiexec.mpich -n N gpulstm example NAME --distributed` (MPICH); rank 0 prints and writes");
         string tasks = "Tasks:\n" + string.Join('\n', ExampleCatalog.All.Select(e => $"  {e.Name,-10} {e.Description}"));
         var command = new DetailedCommand("example",
             $"run a real sequence task ({string.Join(", ", names)}) next to its baseline", tasks)
         {
-            name, quick, quiet, seed, outDir, json,
+            name, quick, quiet, seed, outDir, json, distributed,
         };
         command.SetAction(p =>
         {
             var example = ExampleCatalog.Find(p.GetValue(name)!);
             string dir = p.GetValue(outDir) ?? Path.Combine("gpulstm-runs", example.Name);
-            return Run(p.InvocationConfiguration.Output, example, dir, p.GetValue(json) ?? Path.Combine(dir, "result.json"),
-                p.GetValue(quick), p.GetValue(seed), p.GetValue(quiet));
+            string jsonPath = p.GetValue(json) ?? Path.Combine(dir, "result.json");
+            if (!p.GetValue(distributed))
+                return Run(p.InvocationConfiguration.Output, example, dir, jsonPath, p.GetValue(quick), p.GetValue(seed), p.GetValue(quiet));
+            return DistributedRun.Run(p.InvocationConfiguration.Error, $"gpulstm example {example.Name} --distributed", comm =>
+            {
+                if (comm.Rank == 0)
+                    return Run(p.InvocationConfiguration.Output, example, dir, jsonPath, p.GetValue(quick), p.GetValue(seed), p.GetValue(quiet), comm);
+                // The other ranks train beside rank 0 silently; what their task code writes goes to a folder of their own, removed after.
+                var scratch = Directory.CreateTempSubdirectory($"gpulstm-rank{comm.Rank}-");
+                try
+                {
+                    return Run(TextWriter.Null, example, scratch.FullName, Path.Combine(scratch.FullName, "result.json"), p.GetValue(quick),
+                        p.GetValue(seed), quiet: true, comm);
+                }
+                finally
+                {
+                    scratch.Delete(recursive: true);
+                }
+            });
         });
         return command;
     }
 
-    public static int Run(TextWriter output, IExample example, string outDir, string jsonPath, bool quick, int seed, bool quiet)
+    /// <param name="comm">data parallel over these ranks (null: one process)</param>
+    public static int Run(TextWriter output, IExample example, string outDir, string jsonPath, bool quick, int seed, bool quiet,
+        ICommunicator? comm = null)
     {
         Directory.CreateDirectory(outDir);
-        using var device = ComputeDevice.Create();
+        using var device = ComputeDevice.Create(options: new ComputeDeviceOptions { DeviceIndex = comm is null ? 0 : MpiCommunicator.LocalRank });
         output.WriteLine($"Example: {example.Name} — {example.Description}\nDevice: {device}   GEMM: {device.GemmEngineName}");
-        var result = example.Run(new ExampleOptions(device, output, outDir, quick, seed, quiet ? 0 : 2));
+        if (comm is not null)
+            output.WriteLine($"Data parallel over {comm.Size} MPI ranks (gradients all-reduced through host memory once per step).");
+        var result = example.Run(new ExampleOptions(device, output, outDir, quick, seed, quiet ? 0 : 2, comm));
         Print(output, result, quick);
         CliJson.Write(jsonPath, result);
         output.WriteLine($"Wrote {jsonPath}");

@@ -45,6 +45,34 @@ public sealed class MpiTrainTests
         }
     }
 
+    /// <summary>An example task (masked embedding, bidirectional LSTM) as a 2-rank job ends with one process's last loss.</summary>
+    [SkippableFact]
+    public void AnExampleTaskRunsDataParallel()
+    {
+        string mpiexec = MpiJob.RequireMpich();
+        string dir = Directory.CreateTempSubdirectory("gpulstm-mpi-").FullName;
+        try
+        {
+            string[] example = ["example", "classify", "--quick", "--quiet"];
+            var job = MpiJob.Run([mpiexec, "-n", "2", .. MpiJob.Gpulstm([.. example, "--distributed", "--out", "m"])], Bound, dir);
+            Assert.False(job.TimedOut, "the 2-rank job hung:\n" + job.Output);
+            Assert.True(job.ExitCode == 0, $"the 2-rank job failed ({job.ExitCode}):\n{job.Output}");
+            var alone = MpiJob.Run(MpiJob.Gpulstm([.. example, "--out", "s"]), Bound, dir);
+            Assert.True(alone.ExitCode == 0, $"the single run failed ({alone.ExitCode}):\n{alone.Output}");
+            double Last(string run)
+            {
+                using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, run, "result.json")));
+                return doc.RootElement.GetProperty("first_and_last_loss").GetProperty("last").GetDouble();
+            }
+            double two = Last("m"), one = Last("s"), relative = Math.Abs(two - one) / Math.Abs(one);
+            Assert.True(relative <= 1e-4, $"last training loss: 2 ranks {two:G9}, one process {one:G9} (relative {relative:G3} > 1e-4)");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [SkippableFact]
     public void AFailingRankEndsTheJobWithItsMessage()
     {
