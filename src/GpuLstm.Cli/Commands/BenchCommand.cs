@@ -42,7 +42,7 @@ public static class BenchCommand
             "then run a few more steps with the device synchronised after every launch and print where the time went");
         var distributed = CliOptions.Flag("--distributed",
             "under `mpiexec.mpich -n N`: time the steps as a data-parallel Fit over the N ranks (the shape's batch split across them) " +
-            "and the gradient all-reduce per step");
+            "and the gradient all-reduce per step (timed steps: --steps, default 10)");
         var command = new DetailedCommand("bench", "time one LSTM training step and count launches, allocations, transfers", Details)
         {
             shapes, steps, warmup, json, profile, distributed,
@@ -64,7 +64,7 @@ public static class BenchCommand
     public static int Run(TextWriter output, IReadOnlyList<BenchShape> shapes, int warmup, int? steps, string? json, bool profile)
     {
         using var device = ComputeDevice.Create();
-        output.WriteLine($"Device: {device}   GEMM: {device.GemmEngineName}   {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        output.WriteLine($"Device: {device}   GEMM: {device.GemmEngineName}{RecurrenceNote(device)}   {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         output.WriteLine($"{"Shape",-20} {"ms/step",9} {"mean",9} {"steps",6} {"launches",9} {"allocs",7} {"transfers",10} {"high-water MB",14}");
         var results = new List<BenchResult>();
         foreach (var shape in shapes)
@@ -82,6 +82,10 @@ public static class BenchCommand
         }
         return 0;
     }
+
+    /// <summary>On the CPU accelerator, which LSTM recurrence runs (the per-step one is slower; GPULSTM_FUSE_CPU_RECURRENCE=0 picks it).</summary>
+    internal static string RecurrenceNote(ComputeDevice device) =>
+        !device.InlinesSmallKernels ? "" : device.FusesCpuRecurrence ? "   LSTM recurrence: fused" : "   LSTM recurrence: per step";
 
     // "small,large" or "--shapes small --shapes large"; an unknown key lists the known ones.
     private static IReadOnlyList<BenchShape> ParseShapes(ArgumentResult result)

@@ -139,6 +139,9 @@ public sealed class ComputeDevice : IDisposable
     /// </summary>
     internal Cpu.CpuLstmRecurrence? HostRecurrence => _hostRecurrence?.Value;
 
+    /// <summary>Whether LSTM sequences run the fused CPU recurrence here (CPU accelerator, AVX-512, not turned off).</summary>
+    public bool FusesCpuRecurrence => _hostRecurrence is not null;
+
     private readonly Lazy<Cpu.CpuLstmRecurrence>? _hostRecurrence;
 
     /// <summary>Most threads one recurrence uses: per step there are only B x 4H x H multiply-adds to share.</summary>
