@@ -62,6 +62,30 @@ public sealed class MpiCommunicator : ICommunicator, IDisposable
         return new MpiCommunicator(new MPI.Environment(ref args));
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> as this process's rank of an MPI job (MPI started and finalised around it). A
+    /// failure is written to <paramref name="error"/> with the rank (<c>what: rank R of N failed, ending the job:
+    /// message</c>) and ends the whole job (MPI_Abort: mpiexec exits non-zero) instead of leaving the other ranks
+    /// waiting in a collective forever. Returns work's exit code.
+    /// </summary>
+    public static int Run(string what, Func<MpiCommunicator, int> work, TextWriter error, Func<Exception, string>? describe = null)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(error);
+        using var comm = Start(what);
+        try
+        {
+            return work(comm);
+        }
+        catch (Exception e)
+        {
+            error.WriteLine($"{what}: rank {comm.Rank} of {comm.Size} failed, ending the job: {(describe ?? (x => x.Message))(e)}");
+            error.Flush();
+            comm.Abort(1);
+            return 1;
+        }
+    }
+
     public void AllreduceSum(double[] values) => SumToAll(values, Operation<double>.Add);
 
     public void AllreduceSum(float[] values) => SumToAll(values, Operation<float>.Add);

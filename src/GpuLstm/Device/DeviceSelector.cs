@@ -133,6 +133,8 @@ public static class DeviceSelector
     /// </summary>
     public static ILGPU.Runtime.Device Choose(Context context, DeviceKind? requested, int index = 0)
     {
+        if (index < 0)
+            throw new ArgumentOutOfRangeException(nameof(index), index, "ComputeDeviceOptions.DeviceIndex must be 0 or more (it counts devices like the best one).");
         var candidates = Usable(context);
         var chosen = requested is null
             ? candidates.FirstOrDefault(d => AutomaticRank(d) is not null)
@@ -141,7 +143,7 @@ public static class DeviceSelector
         if (chosen is not null)
         {
             var alike = candidates.Where(d => d.AcceleratorType == chosen.AcceleratorType && TypeOf(d) == TypeOf(chosen)).ToList();
-            return alike[(int)((uint)index % (uint)alike.Count)];
+            return alike[index % alike.Count];
         }
         string present = string.Join(", ", candidates.Select(d =>
             $"{ToKind(d.AcceleratorType)!.Value.ToString().ToLowerInvariant()} ({d.Name}, {TypeOf(d).ToString().ToLowerInvariant()})"));

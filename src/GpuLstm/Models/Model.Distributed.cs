@@ -68,6 +68,38 @@ public partial class Model
         return unchecked((long)hash);
     }
 
+    /// <summary>
+    /// Every rank must run the same steps, hence the same collectives: refuses stateful layers (their carried
+    /// state has a row per batch row, and a rank holds only its share) and checks this rank's Fit against rank
+    /// 0's, so different data sizes or settings fail on every rank with what differs instead of hanging.
+    /// </summary>
+    private void CheckSameFitOnEveryRank(ICommunicator comm, long samples, int batchSize, int epochs, bool shuffle, long validationSamples)
+    {
+        if (Layers.OfType<Layers.RecurrentLayer>().FirstOrDefault(l => l.Stateful) is { } stateful)
+            throw new NotSupportedException($"Fit: layer '{stateful.Name}' is stateful, which data-parallel training does not support " +
+                "(its carried state has one row per batch row and each rank holds only its share of the batch); train it in one process.");
+        string[] names = ["samples", "batchSize", "epochs", "shuffle", "validation samples", "weights"];
+        long[] mine = [samples, batchSize, epochs, shuffle ? 1 : 0, validationSamples, Parameters!.Count];
+        var rankZero = (long[])mine.Clone();
+        comm.Broadcast(rankZero, 0);
+        var differing = new[] { mine.SequenceEqual(rankZero) ? 0.0 : 1.0 };
+        comm.AllreduceSum(differing);
+        if (differing[0] == 0)
+            return;
+        var here = names.Select((n, i) => mine[i] == rankZero[i] ? null : $"{n} {mine[i]} (rank 0: {rankZero[i]})").OfType<string>().ToList();
+        throw new InvalidOperationException($"Fit (data parallel, rank {comm.Rank} of {comm.Size}): the ranks were not given the same Fit: " +
+            $"{(here.Count == 0 ? "another rank's differs from rank 0's" : string.Join(", ", here))}; every rank must call Fit with the same " +
+            "data sizes, batch size, epochs, shuffle and model.");
+    }
+
+    /// <summary>Whether any rank's callbacks asked to stop: then all stop after this epoch.</summary>
+    private bool AnyRankStops(ICommunicator comm)
+    {
+        var stops = new[] { StopTraining ? 1.0 : 0.0 };
+        comm.AllreduceSum(stops);
+        return stops[0] > 0;
+    }
+
     /// <summary>Rank 0's weights on every rank (after Build, before the first step); resets the all-reduce timing.</summary>
     private void BroadcastWeights(ICommunicator comm)
     {

@@ -135,7 +135,10 @@ public partial class Model
         using var stats = NewStats();
         var order = Enumerable.Range(0, count).ToArray();
         if (comm is not null)
+        {
+            CheckSameFitOnEveryRank(comm, count, batchSize, epochs, shuffle, validation?.Count ?? 0);
             BroadcastWeights(comm);
+        }
         StopTraining = false;
         callbackList.ForEach(c => c.OnTrainBegin(this));
         for (int epoch = 0; epoch < epochs && !StopTraining; epoch++)
@@ -180,6 +183,8 @@ public partial class Model
             history.Add(logs);
             foreach (var callback in callbackList)
                 callback.OnEpochEnd(this, epoch, logs);
+            if (comm is not null)
+                StopTraining = AnyRankStops(comm); // a callback deciding on what only its rank knows must not leave the others waiting
         }
         callbackList.ForEach(c => c.OnTrainEnd(this));
         return history;

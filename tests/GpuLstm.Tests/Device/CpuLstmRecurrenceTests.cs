@@ -12,7 +12,8 @@ namespace GpuLstm.Tests.Device;
 /// The fused CPU recurrence (CpuLstmRecurrence: packed weights, batch rows split across a team)
 /// against the per-step path (a BLAS GEMM and the pointwise kernel per step) on the same inputs:
 /// outputs, final states and every gradient, for teams of 1, 2 and 3, batches that split unevenly
-/// or leave row tails (1, 17, 20), hidden sizes that leave partial 32-wide panels (1, 7, 33, 50),
+/// or leave row tails (1, 12, 17, 20), hidden sizes that leave partial 32-wide panels (1, 7, 33, 50, 70, 300) and
+/// depths past one 256-deep block (4H = 280, H = 300),
 /// masks, initial states, sequence gradients and other activations. CPU-only by nature (the
 /// implementation exists only there). The per-step path itself is held against PyTorch fixtures and
 /// finite differences elsewhere.
@@ -25,6 +26,8 @@ public sealed class CpuLstmRecurrenceTests
     [InlineData(3, 64, 8, 64, true, true, false, ActivationCode.Tanh, ActivationCode.Sigmoid)]
     [InlineData(6, 1, 3, 7, true, false, true, ActivationCode.Tanh, ActivationCode.Sigmoid)]
     [InlineData(2, 20, 5, 1, false, true, true, ActivationCode.Tanh, ActivationCode.Sigmoid)]
+    [InlineData(3, 12, 5, 70, false, false, true, ActivationCode.Tanh, ActivationCode.Sigmoid)]   // 4H = 280: two depth blocks backward; 8 + 4 row tiles
+    [InlineData(2, 16, 4, 300, true, false, true, ActivationCode.Tanh, ActivationCode.Sigmoid)]   // H = 300: two depth blocks forward, a partial panel
     public void FusedMatchesPerStepPath(int steps, int batch, int inputs, int hidden, bool mask, bool initialState, bool sequenceGrad,
         int cellAct, int recAct)
     {

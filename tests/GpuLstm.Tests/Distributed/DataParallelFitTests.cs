@@ -59,6 +59,95 @@ public sealed class DataParallelFitTests
         Compare.Close($"{ranks} ranks, final weights", single.Weights, results[0].Weights, absTol: 1e-5, relTol: 1e-3);
     }
 
+    /// <summary>Writing callbacks run on rank 0 only; deciding ones everywhere, and a stop on one rank stops all.</summary>
+    [Fact]
+    public void OnlyRankZeroWritesAndAStopOnOneRankStopsAll()
+    {
+        var (x, y) = Data();
+        string dir = Directory.CreateTempSubdirectory("gpulstm-dp-").FullName;
+        try
+        {
+            var comms = new ThreadCommunicator.Group(2).Members();
+            var epochs = new int[2];
+            var outputs = new string[2];
+            var failures = new Exception?[2];
+            var threads = comms.Select(c => new Thread(() =>
+            {
+                try
+                {
+                    using var device = ComputeDevice.Create(DeviceKind.Cpu);
+                    using var model = Model(device);
+                    model.Distribute(c);
+                    using var output = new StringWriter();
+                    var history = model.Fit(x, y, batchSize: 8, epochs: 6, verbose: 1, output: output,
+                        callbacks: [new CsvLogger(Path.Combine(dir, $"rank{c.Rank}.csv")), new StopOnRank(rank: 1, afterEpoch: 1)]);
+                    epochs[c.Rank] = history.Epochs;
+                    outputs[c.Rank] = output.ToString();
+                }
+                catch (Exception e)
+                {
+                    failures[c.Rank] = e;
+                }
+            })).ToArray();
+            foreach (var t in threads)
+                t.Start();
+            foreach (var t in threads)
+                t.Join();
+            Assert.All(failures, f => Assert.Null(f));
+            Assert.Equal([2, 2], epochs); // rank 1 asked to stop after epoch 2 (index 1): both stopped there
+            Assert.True(File.Exists(Path.Combine(dir, "rank0.csv")), "rank 0's CsvLogger wrote nothing");
+            Assert.False(File.Exists(Path.Combine(dir, "rank1.csv")), "rank 1 ran a writing callback");
+            Assert.Contains("Epoch 1/6", outputs[0], StringComparison.Ordinal);
+            Assert.Equal("", outputs[1]);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void RanksGivenDifferentFitsFailSayingWhatDiffers()
+    {
+        var comms = new ThreadCommunicator.Group(2).Members();
+        var errors = new string?[2];
+        var threads = comms.Select(c => new Thread(() =>
+        {
+            var (x, y) = Data(count: c.Rank == 0 ? Samples : Samples - 1);
+            using var device = ComputeDevice.Create(DeviceKind.Cpu);
+            using var model = Model(device);
+            model.Distribute(c);
+            try
+            {
+                model.Fit(x, y, batchSize: 8, epochs: 1, verbose: 0);
+            }
+            catch (InvalidOperationException e)
+            {
+                errors[c.Rank] = e.Message;
+            }
+        })).ToArray();
+        foreach (var t in threads)
+            t.Start();
+        foreach (var t in threads)
+            t.Join();
+        Assert.NotNull(errors[0]);
+        Assert.Contains($"rank 1 of 2): the ranks were not given the same Fit: samples {Samples - 1} (rank 0: {Samples})", errors[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StatefulLayersAreRefusedBeforeAnyCollective()
+    {
+        using var device = ComputeDevice.Create(DeviceKind.Cpu);
+        using var model = new Sequential("stateful", device, 1);
+        model.Add(new Lstm(4, stateful: true, inputShape: (Steps, Features)));
+        model.Add(new Dense(1));
+        model.Compile("adam", "mse");
+        model.Distribute(new ThreadCommunicator.Group(1).Members()[0]);
+        var (x, y) = Data(count: 16);
+        var e = Assert.Throws<NotSupportedException>(() => model.Fit(x, y, batchSize: 8, epochs: 1, verbose: 0, shuffle: false));
+        Assert.Contains("is stateful, which data-parallel training does not support", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void DistributeRefusesANonsenseCommunicator()
     {
@@ -130,6 +219,15 @@ public sealed class DataParallelFitTests
         var x = Enumerable.Range(0, count * Steps * Features).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
         var y = Enumerable.Range(0, count).Select(i => x.Skip(i * Steps * Features).Take(Steps * Features).Sum() * 0.1f).ToArray();
         return (new HostArray(x, count, Steps, Features), new HostArray(y, count, 1));
+    }
+
+    private sealed class StopOnRank(int rank, int afterEpoch) : Callback
+    {
+        public override void OnEpochEnd(Model model, int epoch, IReadOnlyDictionary<string, double> logs)
+        {
+            if (epoch == afterEpoch && model.Communicator!.Rank == rank)
+                model.StopTraining = true;
+        }
     }
 
     private sealed class BadCommunicator : ICommunicator

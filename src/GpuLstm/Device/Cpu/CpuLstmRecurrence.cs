@@ -26,7 +26,7 @@ internal sealed unsafe class CpuLstmRecurrence : IDisposable
 
     private readonly CpuTeam _team;
     private readonly Action<string> _countLaunch;
-    private float* _packed;   // the packed recurrent weights, shared by the members
+    private float* _packed;   // [panels, K, 32] the packed recurrent weights, shared by the members
     private long _capacity;   // floats allocated there
     private float* _partials; // [members, 4H] the members' bias-gradient sums
     private long _partialsCapacity;

@@ -15,7 +15,7 @@ internal sealed class CpuTeam : IDisposable
     private Action<int>? _body;
     private Exception? _fault;
     private volatile bool _faulted, _stopping;
-    private int _arrived;
+    private int _arrived, _running;
     private volatile int _generation;
 
     public CpuTeam(int size)
@@ -42,6 +42,21 @@ internal sealed class CpuTeam : IDisposable
     public void Run(Action<int> body)
     {
         ObjectDisposedException.ThrowIf(_stopping, this);
+        // The device's BusyGuard keeps Model calls apart; direct op calls from two threads must not interleave regions.
+        if (Interlocked.Exchange(ref _running, 1) != 0)
+            throw new InvalidOperationException("A CPU team ran a second region while one was running: one ComputeDevice serves one thread at a time.");
+        try
+        {
+            RunRegion(body);
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    private void RunRegion(Action<int> body)
+    {
         if (Size == 1)
         {
             body(0);
