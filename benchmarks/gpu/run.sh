@@ -76,6 +76,7 @@ else
 fi
 # Worst case 45 + 150 + 90 + 2 x 60 = 405 s of phases, inside the 7 minutes a check may take.
 T_PREFLIGHT=${KIT_T_PREFLIGHT:-45}; T_TESTS=${KIT_T_TESTS:-150}; T_BENCH=${KIT_T_BENCH:-90}; T_TORCH=${KIT_T_TORCH:-60}
+T_STEPWISE=${KIT_T_STEPWISE:-45}
 info SHAPES "$SHAPES"
 info GPULSTM_STEPS "$STEPS"; info GPULSTM_WARMUP "$WARMUP"
 info TORCH_STEPS "$TORCH_STEPS"; info TORCH_WARMUP "$TORCH_WARMUP"
@@ -283,6 +284,12 @@ phase tests "$T_TESTS" tests || FAILED=1
 
 # ---- benchmarks
 phase bench "$T_BENCH" bounded "${GPULSTM[@]}" bench --shapes "$SHAPES" --steps "$STEPS" --warmup "$WARMUP" --json "$WORK/gpulstm.json" || FAILED=1
+# Step mode (one fused kernel per step, issue 12) beside the GEMM path on the two shapes its goal names; its table
+# is in run.log. Not on the CPU self-test: there the fused CPU recurrence runs instead.
+if [[ $MODE == gpu ]]; then
+  phase bench-stepwise "$T_STEPWISE" bounded env GPULSTM_RECURRENCE=stepwise "${GPULSTM[@]}" bench --shapes b8,xl --steps 5 --warmup 2 \
+    --json "$WORK/gpulstm-stepwise.json" || FAILED=1
+fi
 if [[ -z $TORCH_PY && $MODE == gpu ]]; then
   echo "== no python3 with torch and CUDA: no cuDNN reference"
   printf 'pytorch\tmissing\t0\n' >> "$PHASES"

@@ -31,41 +31,103 @@ public static class LstmKernels
         int hidden = args.Hidden;
         int total = args.Batch * hidden;
         for (int e = index; e < total; e += launched)
+            ForwardElement(args, e, gates, bias, mask, hPrev, cPrev, cNext, hNext, recurrentMask, hDroppedNext);
+    }
+
+    /// <summary>
+    /// Step mode of the recurrence (one launch per step, the launch boundary its barrier): the recurrent product
+    /// h_t U for each element's four gates, then the same pointwise math as <see cref="LstmPointwiseForward"/>,
+    /// so a step needs no GEMM launch. With recurrent dropout the product reads h_t dropped per gate
+    /// (h_t * recurrentMask), as the per-gate GEMMs do. Masked rows skip the product (their state is copied).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void LstmFusedStepForward(Index1D index, int launched, LstmStepArgs args,
+        ArrayView<float> recurrentKernel, // [H, 4H]
+        ArrayView<float> gates,   // [B, 4H] in: x W, out: activations
+        ArrayView<float> bias,    // [4H], read only when HasBias
+        ArrayView<float> mask,    // [B], read only when HasMask
+        ArrayView<float> hPrev,   // [B, H]
+        ArrayView<float> cPrev,   // [B, H]
+        ArrayView<float> cNext,   // [B, H]
+        ArrayView<float> hNext,   // [B, H]
+        ArrayView<float> recurrentMask, // [B, 4H], read only when HasRecurrentDropout
+        ArrayView<float> hDroppedNext)  // [B, 4H], written only when HasRecurrentDropout
+    {
+        int hidden = args.Hidden, g4 = 4 * hidden;
+        int total = args.Batch * hidden;
+        for (int e = index; e < total; e += launched)
         {
             int b = e / hidden;
             int j = e - b * hidden;
-            int row = b * 4 * hidden;
-            if (args.HasMask != 0 && mask[b] == 0f)
+            int row = b * g4;
+            if (args.HasMask == 0 || mask[b] != 0f)
             {
-                cNext[e] = cPrev[e];
-                hNext[e] = hPrev[e];
-                if (args.HasRecurrentDropout != 0)
-                    DropPerGate(hPrev[e], row + j, hidden, recurrentMask, hDroppedNext);
-                continue;
+                float si = 0f, sf = 0f, sg = 0f, so = 0f;
+                for (int i = 0; i < hidden; i++)
+                {
+                    float h = hPrev[b * hidden + i];
+                    int u = i * g4 + j; // U[i, k*H + j]: consecutive j, consecutive addresses
+                    float hi = h, hf = h, hg = h, ho = h;
+                    if (args.HasRecurrentDropout != 0)
+                    {
+                        hi *= recurrentMask[row + i];
+                        hf *= recurrentMask[row + hidden + i];
+                        hg *= recurrentMask[row + 2 * hidden + i];
+                        ho *= recurrentMask[row + 3 * hidden + i];
+                    }
+                    si += hi * recurrentKernel[u];
+                    sf += hf * recurrentKernel[u + hidden];
+                    sg += hg * recurrentKernel[u + 2 * hidden];
+                    so += ho * recurrentKernel[u + 3 * hidden];
+                }
+                gates[row + j] += si;
+                gates[row + hidden + j] += sf;
+                gates[row + 2 * hidden + j] += sg;
+                gates[row + 3 * hidden + j] += so;
             }
-            float bi = 0f, bf = 0f, bg = 0f, bo = 0f;
-            if (args.HasBias != 0)
-            {
-                bi = bias[j];
-                bf = bias[hidden + j];
-                bg = bias[2 * hidden + j];
-                bo = bias[3 * hidden + j];
-            }
-            float i = Act.Apply(args.RecurrentActivation, gates[row + j] + bi);
-            float f = Act.Apply(args.RecurrentActivation, gates[row + hidden + j] + bf);
-            float g = Act.Apply(args.CellActivation, gates[row + 2 * hidden + j] + bg);
-            float o = Act.Apply(args.RecurrentActivation, gates[row + 3 * hidden + j] + bo);
-            float c = f * cPrev[e] + i * g;
-            gates[row + j] = i;
-            gates[row + hidden + j] = f;
-            gates[row + 2 * hidden + j] = g;
-            gates[row + 3 * hidden + j] = o;
-            cNext[e] = c;
-            float h = o * Act.Apply(args.CellActivation, c);
-            hNext[e] = h;
-            if (args.HasRecurrentDropout != 0)
-                DropPerGate(h, row + j, hidden, recurrentMask, hDroppedNext);
+            ForwardElement(args, e, gates, bias, mask, hPrev, cPrev, cNext, hNext, recurrentMask, hDroppedNext);
         }
+    }
+
+    /// <summary>One element (b, j) of the pointwise forward: gates hold the summed pre-activations.</summary>
+    private static void ForwardElement(LstmStepArgs args, int e, ArrayView<float> gates, ArrayView<float> bias, ArrayView<float> mask,
+        ArrayView<float> hPrev, ArrayView<float> cPrev, ArrayView<float> cNext, ArrayView<float> hNext,
+        ArrayView<float> recurrentMask, ArrayView<float> hDroppedNext)
+    {
+        int hidden = args.Hidden;
+        int b = e / hidden;
+        int j = e - b * hidden;
+        int row = b * 4 * hidden;
+        if (args.HasMask != 0 && mask[b] == 0f)
+        {
+            cNext[e] = cPrev[e];
+            hNext[e] = hPrev[e];
+            if (args.HasRecurrentDropout != 0)
+                DropPerGate(hPrev[e], row + j, hidden, recurrentMask, hDroppedNext);
+            return;
+        }
+        float bi = 0f, bf = 0f, bg = 0f, bo = 0f;
+        if (args.HasBias != 0)
+        {
+            bi = bias[j];
+            bf = bias[hidden + j];
+            bg = bias[2 * hidden + j];
+            bo = bias[3 * hidden + j];
+        }
+        float i = Act.Apply(args.RecurrentActivation, gates[row + j] + bi);
+        float f = Act.Apply(args.RecurrentActivation, gates[row + hidden + j] + bf);
+        float g = Act.Apply(args.CellActivation, gates[row + 2 * hidden + j] + bg);
+        float o = Act.Apply(args.RecurrentActivation, gates[row + 3 * hidden + j] + bo);
+        float c = f * cPrev[e] + i * g;
+        gates[row + j] = i;
+        gates[row + hidden + j] = f;
+        gates[row + 2 * hidden + j] = g;
+        gates[row + 3 * hidden + j] = o;
+        cNext[e] = c;
+        float h = o * Act.Apply(args.CellActivation, c);
+        hNext[e] = h;
+        if (args.HasRecurrentDropout != 0)
+            DropPerGate(h, row + j, hidden, recurrentMask, hDroppedNext);
     }
 
     /// <summary>
@@ -104,32 +166,99 @@ public static class LstmKernels
                 dh += dhDropped[at] * recurrentMask[at] + dhDropped[at + hidden] * recurrentMask[at + hidden]
                     + dhDropped[at + 2 * hidden] * recurrentMask[at + 2 * hidden] + dhDropped[at + 3 * hidden] * recurrentMask[at + 3 * hidden];
             }
-            if (args.HasOutputGrad != 0)
-                dh += dhOutput[e];
-            if (args.HasMask != 0 && mask[b] == 0f)
-            {
-                // h_{t+1} = h_t and c_{t+1} = c_t: both gradients pass through unchanged.
-                dGates[row + j] = 0f;
-                dGates[row + hidden + j] = 0f;
-                dGates[row + 2 * hidden + j] = 0f;
-                dGates[row + 3 * hidden + j] = 0f;
-                dhRecurrent[e] = dh;
-                continue;
-            }
-            float i = gates[row + j];
-            float f = gates[row + hidden + j];
-            float g = gates[row + 2 * hidden + j];
-            float o = gates[row + 3 * hidden + j];
-            float actC = Act.Apply(args.CellActivation, cNext[e]);
-            float dcTotal = dc[e] + dh * o * Act.DerivFromOutput(args.CellActivation, actC);
-            dGates[row + j] = dcTotal * g * Act.DerivFromOutput(args.RecurrentActivation, i);
-            dGates[row + hidden + j] = dcTotal * cPrev[e] * Act.DerivFromOutput(args.RecurrentActivation, f);
-            dGates[row + 2 * hidden + j] = dcTotal * i * Act.DerivFromOutput(args.CellActivation, g);
-            dGates[row + 3 * hidden + j] = dh * actC * Act.DerivFromOutput(args.RecurrentActivation, o);
-            dc[e] = dcTotal * f;
-            if (args.HasMask != 0 || args.HasRecurrentDropout != 0)
-                dhRecurrent[e] = 0f;
+            BackwardElement(args, e, dh, gates, mask, cPrev, cNext, dhOutput, dhRecurrent, dc, dGates);
         }
+    }
+
+    /// <summary>
+    /// Step mode of the backward recurrence: each element's recurrent gradient from step t+1's gate grads and
+    /// its row of U (dGates_{t+1} U^T, per gate and folded with the recurrent dropout masks when there are
+    /// some), plus what a masked row passed through, then the same pointwise math as
+    /// <see cref="LstmPointwiseBackward"/>. args.HasNextStep = 0 at the last step (dhRecurrent then holds the
+    /// final h's gradient). dh_0 for an initial state's gradient is the op's GEMM after the loop, as today.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void LstmFusedStepBackward(Index1D index, int launched, LstmStepArgs args,
+        ArrayView<float> recurrentKernel, // [H, 4H]
+        ArrayView<float> dGatesNext, // [B, 4H] step t+1's gate grads, read only when HasNextStep
+        ArrayView<float> gates,      // [B, 4H] saved activations i, f, g, o
+        ArrayView<float> mask,       // [B], read only when HasMask
+        ArrayView<float> cPrev,      // [B, H]
+        ArrayView<float> cNext,      // [B, H]
+        ArrayView<float> dhOutput,   // [B, H] (ignored unless HasOutputGrad)
+        ArrayView<float> dhRecurrent,// [B, H] in: pass-through (masks, dropout) or the final h's grad; out as LstmPointwiseBackward
+        ArrayView<float> dc,         // [B, H] in: dc_{t+1}, out: dc_t
+        ArrayView<float> dGates,     // [B, 4H] out
+        ArrayView<float> recurrentMask) // [B, 4H], read only when HasRecurrentDropout
+    {
+        int hidden = args.Hidden, g4 = 4 * hidden;
+        int total = args.Batch * hidden;
+        for (int e = index; e < total; e += launched)
+        {
+            int b = e / hidden;
+            int j = e - b * hidden;
+            int row = b * g4;
+            // Without masks or dropout the pointwise kernel leaves dh_{t+1} in dhRecurrent: the product replaces it.
+            bool carries = args.HasNextStep == 0 || args.HasMask != 0 || args.HasRecurrentDropout != 0;
+            float dh = carries ? dhRecurrent[e] : 0f;
+            if (args.HasNextStep != 0)
+            {
+                float pi = 0f, pf = 0f, pg = 0f, po = 0f;
+                int u = j * g4; // U[j, :]
+                for (int c = 0; c < hidden; c++)
+                {
+                    pi += dGatesNext[row + c] * recurrentKernel[u + c];
+                    pf += dGatesNext[row + hidden + c] * recurrentKernel[u + hidden + c];
+                    pg += dGatesNext[row + 2 * hidden + c] * recurrentKernel[u + 2 * hidden + c];
+                    po += dGatesNext[row + 3 * hidden + c] * recurrentKernel[u + 3 * hidden + c];
+                }
+                if (args.HasRecurrentDropout != 0)
+                {
+                    int at = row + j;
+                    dh += pi * recurrentMask[at] + pf * recurrentMask[at + hidden] + pg * recurrentMask[at + 2 * hidden]
+                        + po * recurrentMask[at + 3 * hidden];
+                }
+                else
+                    dh += pi + pf + pg + po;
+            }
+            BackwardElement(args, e, dh, gates, mask, cPrev, cNext, dhOutput, dhRecurrent, dc, dGates);
+        }
+    }
+
+    /// <summary>One element (b, j) of the pointwise backward, given its recurrent gradient dh.</summary>
+    private static void BackwardElement(LstmStepArgs args, int e, float dh, ArrayView<float> gates, ArrayView<float> mask,
+        ArrayView<float> cPrev, ArrayView<float> cNext, ArrayView<float> dhOutput, ArrayView<float> dhRecurrent,
+        ArrayView<float> dc, ArrayView<float> dGates)
+    {
+        int hidden = args.Hidden;
+        int b = e / hidden;
+        int j = e - b * hidden;
+        int row = b * 4 * hidden;
+        if (args.HasOutputGrad != 0)
+            dh += dhOutput[e];
+        if (args.HasMask != 0 && mask[b] == 0f)
+        {
+            // h_{t+1} = h_t and c_{t+1} = c_t: both gradients pass through unchanged.
+            dGates[row + j] = 0f;
+            dGates[row + hidden + j] = 0f;
+            dGates[row + 2 * hidden + j] = 0f;
+            dGates[row + 3 * hidden + j] = 0f;
+            dhRecurrent[e] = dh;
+            return;
+        }
+        float i = gates[row + j];
+        float f = gates[row + hidden + j];
+        float g = gates[row + 2 * hidden + j];
+        float o = gates[row + 3 * hidden + j];
+        float actC = Act.Apply(args.CellActivation, cNext[e]);
+        float dcTotal = dc[e] + dh * o * Act.DerivFromOutput(args.CellActivation, actC);
+        dGates[row + j] = dcTotal * g * Act.DerivFromOutput(args.RecurrentActivation, i);
+        dGates[row + hidden + j] = dcTotal * cPrev[e] * Act.DerivFromOutput(args.RecurrentActivation, f);
+        dGates[row + 2 * hidden + j] = dcTotal * i * Act.DerivFromOutput(args.CellActivation, g);
+        dGates[row + 3 * hidden + j] = dh * actC * Act.DerivFromOutput(args.RecurrentActivation, o);
+        dc[e] = dcTotal * f;
+        if (args.HasMask != 0 || args.HasRecurrentDropout != 0)
+            dhRecurrent[e] = 0f;
     }
 
     /// <summary>Writes h dropped by each gate's mask at [at + k*hidden], k = i, f, g, o.</summary>

@@ -42,7 +42,8 @@ public sealed class ComputeDevice : IDisposable
             if (name.Length > 0)
                 CountLaunch(name);
         });
-        if (InlinesSmallKernels && options.ResolveFuseCpuRecurrence() && Cpu.CpuKernelSet.IsSupported)
+        Recurrence = options.ResolveRecurrence();
+        if (InlinesSmallKernels && Recurrence == RecurrenceMode.Auto && options.ResolveFuseCpuRecurrence() && Cpu.CpuKernelSet.IsSupported)
         {
             if (Cpu.CpuPanelGemm.IsSupported)
                 _hostRecurrence = new Lazy<Cpu.CpuLstmRecurrence>(() => new Cpu.CpuLstmRecurrence(
@@ -137,7 +138,13 @@ public sealed class ComputeDevice : IDisposable
     /// The fused CPU LSTM recurrence (see ComputeDeviceOptions.FuseCpuRecurrence), or null where the
     /// per-step path runs; its threads start at first use.
     /// </summary>
-    internal Cpu.CpuLstmRecurrence? HostRecurrence => _hostRecurrence?.Value;
+    internal Cpu.CpuLstmRecurrence? HostRecurrence => Recurrence == RecurrenceMode.Auto ? _hostRecurrence?.Value : null;
+
+    /// <summary>
+    /// The recurrence mode asked for (options or GPULSTM_RECURRENCE); tests switch it on a shared device
+    /// (Auto does not bring back a fused CPU recurrence the device was created without).
+    /// </summary>
+    internal RecurrenceMode Recurrence { get; set; }
 
     /// <summary>Whether LSTM sequences run the fused CPU recurrence here (CPU accelerator, AVX-512, not turned off).</summary>
     public bool FusesCpuRecurrence => _hostRecurrence is not null;

@@ -37,6 +37,9 @@ public sealed record ComputeDeviceOptions
     /// </summary>
     public int DeviceIndex { get; init; }
 
+    /// <summary>How LSTM recurrences run; null: GPULSTM_RECURRENCE, else <see cref="RecurrenceMode.Auto"/>.</summary>
+    public RecurrenceMode? Recurrence { get; init; }
+
     /// <summary>The GEMM engine; null: GPULSTM_GEMM, else <see cref="GemmEngineKind.Auto"/>.</summary>
     public GemmEngineKind? Gemm { get; init; }
 
@@ -62,6 +65,8 @@ public sealed record ComputeDeviceOptions
 
     /// <summary>Ops.Reduction's final width: at most this many partials for a single work item.</summary>
     internal const int DefaultReductionMaxFinal = 1024;
+
+    internal RecurrenceMode ResolveRecurrence() => Recurrence ?? RecurrenceModeChoice.FromEnvironment();
 
     internal GemmEngineKind ResolveGemm() => Gemm ?? GemmEngineChoice.FromEnvironment();
 

@@ -35,6 +35,12 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Actio
     private Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View, View>? _lstmBackward;
     public Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View, View> LstmBackward => _cpu?.LstmBackward ?? Auto(ref _lstmBackward, LstmKernels.LstmPointwiseBackward);
 
+    private Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View, View>? _lstmFusedStepForward;
+    public Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View, View> LstmFusedStepForward => Auto(ref _lstmFusedStepForward, LstmKernels.LstmFusedStepForward);
+
+    private Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View, View, View>? _lstmFusedStepBackward;
+    public Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View, View, View> LstmFusedStepBackward => Auto(ref _lstmFusedStepBackward, LstmKernels.LstmFusedStepBackward);
+
     private Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View>? _gruForward;
     public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View> GruForward => _cpu?.GruForward ?? Auto(ref _gruForward, GruKernels.GruPointwiseForward);
 

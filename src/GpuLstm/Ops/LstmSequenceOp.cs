@@ -99,9 +99,19 @@ public static class LstmSequenceOp
         // On CPU cores the whole loop below runs as one fused region (same math, see CpuLstmRecurrence).
         var fused = hDropped is null ? device.HostRecurrence : null;
         fused?.Forward(args, steps, gates.View, (bias ?? gates).View, (mask ?? gates).View, h.View, c.View, recurrentKernel.View);
+        // Step mode: one kernel per step does the recurrent product and the gate math (GPULSTM_RECURRENCE=stepwise).
+        bool stepwise = fused is null && device.Recurrence == Device.RecurrenceMode.Stepwise;
         for (int t = 0; t < steps && fused is null; t++)
         {
             var gatesT = gates.View.SubView(t * batch * 4L * hidden, batch * 4L * hidden);
+            if (stepwise)
+            {
+                device.Kernels.LstmFusedStepForward(threads, threads, args, recurrentKernel.View, gatesT, (bias ?? gates).View,
+                    MaskRow(mask, gates, t, batch), h.View.SubView(t * bh, bh), c.View.SubView(t * bh, bh), c.View.SubView((t + 1) * bh, bh),
+                    h.View.SubView((t + 1) * bh, bh), (recurrentDropoutMask ?? gates).View,
+                    hDropped is null ? gates.View : DroppedRow(hDropped, t + 1, batch).View);
+                continue;
+            }
             var gatesRows = new MatrixView(gatesT, batch, 4 * hidden, 4 * hidden, 1);
             if (hDropped is null)
                 Gemm.Run(device, name, Rows(hRows, t * batch, batch), u, gatesRows, 1f, 1f);
@@ -154,7 +164,9 @@ public static class LstmSequenceOp
         // (and no launch) there. With
         // few rows per step in all (T * B < 1024; small: 320) the copy cost more than the ~2% it saved.
         var fused = dropped.H is null ? device.HostRecurrence : null;
-        bool copyPays = fused is null && !device.Gemm.TransposedBIsFree && (long)steps * batch >= 1024;
+        // Step mode: one kernel per step carries dh through U itself; a GEMM remains only for dh_0 (see the loop).
+        bool stepwise = fused is null && device.Recurrence == Device.RecurrenceMode.Stepwise;
+        bool copyPays = fused is null && !stepwise && !device.Gemm.TransposedBIsFree && (long)steps * batch >= 1024;
         long uTLen = dropped.H is null && (steps > 1 || needH0) && copyPays ? 4L * hidden * hidden : 0;
         // One allocation: dGates [T, B, 4H] | dh [B, H] | dc [B, H] | with dropout masks dhDropped [B, 4H] | dxDropped [T, B, 4I]
         // | without recurrent dropout uT [4H, H].
@@ -194,10 +206,19 @@ public static class LstmSequenceOp
             var gatesT = gates.View.SubView(t * batch * 4L * hidden, batch * 4L * hidden);
             var dGatesT = dGates.SubView(t * batch * 4L * hidden, batch * 4L * hidden);
             var dhOut = hasSeqGrad != 0 ? sequence.Grad!.View.SubView(t * bh, bh) : dh;
-            device.Kernels.LstmBackward(threads, threads, args, gatesT, MaskRow(mask, gates, t, batch),
-                c.View.SubView(t * bh, bh), c.View.SubView((t + 1) * bh, bh), dhOut, dh, dc, dGatesT,
-                (dropped.RecurrentMask ?? gates).View, dhDropped.View);
-            if (!(t > 0 || needH0))
+            if (stepwise)
+            {
+                var stepArgs = args with { HasNextStep = t < steps - 1 ? 1 : 0 };
+                var dGatesNext = t < steps - 1 ? dGates.SubView((t + 1) * batch * 4L * hidden, batch * 4L * hidden) : dGatesT;
+                device.Kernels.LstmFusedStepBackward(threads, threads, stepArgs, recurrentKernel.View, dGatesNext, gatesT,
+                    MaskRow(mask, gates, t, batch), c.View.SubView(t * bh, bh), c.View.SubView((t + 1) * bh, bh), dhOut, dh, dc, dGatesT,
+                    (dropped.RecurrentMask ?? gates).View);
+            }
+            else
+                device.Kernels.LstmBackward(threads, threads, args, gatesT, MaskRow(mask, gates, t, batch),
+                    c.View.SubView(t * bh, bh), c.View.SubView((t + 1) * bh, bh), dhOut, dh, dc, dGatesT,
+                    (dropped.RecurrentMask ?? gates).View, dhDropped.View);
+            if (!(t > 0 || needH0) || (stepwise && t > 0))
                 continue;
             var dGatesRows = new MatrixView(dGatesT, batch, 4 * hidden, 4 * hidden, 1);
             if (dropped.H is null) // dh_{t} = dGates_t U^T (+ what masked rows pass straight through)

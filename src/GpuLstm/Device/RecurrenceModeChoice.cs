@@ -1,0 +1,21 @@
+namespace GpuLstm.Device;
+
+/// <summary>Parses GPULSTM_RECURRENCE.</summary>
+public static class RecurrenceModeChoice
+{
+    public const string EnvironmentVariable = "GPULSTM_RECURRENCE";
+
+    public const string Valid = "auto, gemm, stepwise";
+
+    public static RecurrenceMode Parse(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "" or "auto" => RecurrenceMode.Auto,
+        "gemm" => RecurrenceMode.Gemm,
+        "stepwise" => RecurrenceMode.Stepwise,
+        _ => throw new ArgumentException($"{EnvironmentVariable}='{text}' is not a recurrence mode; expected {Valid} " +
+            "(a persistent GPU kernel is not built yet)."),
+    };
+
+    public static RecurrenceMode FromEnvironment() =>
+        Environment.GetEnvironmentVariable(EnvironmentVariable) is { } text ? Parse(text) : RecurrenceMode.Auto;
+}
