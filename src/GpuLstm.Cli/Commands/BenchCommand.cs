@@ -43,13 +43,23 @@ public static class BenchCommand
         var distributed = CliOptions.Flag("--distributed",
             "under `mpiexec.mpich -n N`: time the steps as a data-parallel Fit over the N ranks (the shape's batch split across them) " +
             "and the gradient all-reduce per step (timed steps: --steps, default 10)");
+        var plan = CliOptions.Text("--plan",
+            $"count the launches per training step a GPU path would issue, without a GPU ({string.Join(", ", LaunchPlan.Targets)}; " +
+            "GPULSTM_RECURRENCE picks the recurrence)", "TARGET");
+        plan.AcceptOnlyFromAmong([.. LaunchPlan.Targets]);
         var command = new DetailedCommand("bench", "time one LSTM training step and count launches, allocations, transfers", Details)
         {
-            shapes, steps, warmup, json, profile, distributed,
+            shapes, steps, warmup, json, profile, distributed, plan,
         };
         command.SetAction(p =>
         {
             var chosen = p.GetValue(shapes) ?? BenchShape.Defaults;
+            if (p.GetValue(plan) is { } target)
+            {
+                if (p.GetValue(distributed) || p.GetValue(json) is not null || p.GetValue(profile))
+                    return Program.UsageError(p, "--plan counts launches only; it takes --shapes, not --distributed, --json or --profile.");
+                return LaunchPlan.Run(p.InvocationConfiguration.Output, target, chosen);
+            }
             if (!p.GetValue(distributed))
                 return Run(p.InvocationConfiguration.Output, chosen, p.GetValue(warmup), p.GetValue(steps), p.GetValue(json), p.GetValue(profile));
             if (p.GetValue(json) is not null || p.GetValue(profile))

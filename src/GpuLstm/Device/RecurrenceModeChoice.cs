@@ -16,6 +16,9 @@ public static class RecurrenceModeChoice
             "(a persistent GPU kernel is not built yet)."),
     };
 
+    /// <summary>The GPULSTM_RECURRENCE name of a mode (auto, gemm, stepwise).</summary>
+    public static string Name(RecurrenceMode mode) => mode.ToString().ToLowerInvariant();
+
     public static RecurrenceMode FromEnvironment() =>
         Environment.GetEnvironmentVariable(EnvironmentVariable) is { } text ? Parse(text) : RecurrenceMode.Auto;
 }
