@@ -26,26 +26,7 @@ public sealed class DataParallelFitTests
     {
         var (x, y) = Data();
         var single = Train(null, x, y, batchSize, functional);
-        var group = new ThreadCommunicator.Group(ranks);
-        var comms = group.Members();
-        var results = new (History History, float[] Weights, bool Agree)[ranks];
-        var failures = new Exception?[ranks];
-        var threads = comms.Select(c => new Thread(() =>
-        {
-            try
-            {
-                results[c.Rank] = Train(c, x, y, batchSize, functional);
-            }
-            catch (Exception e)
-            {
-                failures[c.Rank] = e;
-            }
-        })).ToArray();
-        foreach (var t in threads)
-            t.Start();
-        foreach (var t in threads)
-            t.Join();
-        Assert.All(failures, f => Assert.Null(f));
+        var results = new ThreadCommunicator.Group(ranks).RunAll(c => Train(c, x, y, batchSize, functional));
         for (int r = 0; r < ranks; r++)
         {
             Assert.True(results[r].Agree, $"rank {r}: WeightsAgreeAcrossRanks said no");
@@ -67,33 +48,18 @@ public sealed class DataParallelFitTests
         string dir = Directory.CreateTempSubdirectory("gpulstm-dp-").FullName;
         try
         {
-            var comms = new ThreadCommunicator.Group(2).Members();
-            var epochs = new int[2];
-            var outputs = new string[2];
-            var failures = new Exception?[2];
-            var threads = comms.Select(c => new Thread(() =>
+            var runs = new ThreadCommunicator.Group(2).RunAll(c =>
             {
-                try
-                {
-                    using var device = ComputeDevice.Create(DeviceKind.Cpu);
-                    using var model = Model(device);
-                    model.Distribute(c);
-                    using var output = new StringWriter();
-                    var history = model.Fit(x, y, batchSize: 8, epochs: 6, verbose: 1, output: output,
-                        callbacks: [new CsvLogger(Path.Combine(dir, $"rank{c.Rank}.csv")), new StopOnRank(rank: 1, afterEpoch: 1)]);
-                    epochs[c.Rank] = history.Epochs;
-                    outputs[c.Rank] = output.ToString();
-                }
-                catch (Exception e)
-                {
-                    failures[c.Rank] = e;
-                }
-            })).ToArray();
-            foreach (var t in threads)
-                t.Start();
-            foreach (var t in threads)
-                t.Join();
-            Assert.All(failures, f => Assert.Null(f));
+                using var device = ComputeDevice.Create(DeviceKind.Cpu);
+                using var model = Model(device);
+                model.Distribute(c);
+                using var output = new StringWriter();
+                var history = model.Fit(x, y, batchSize: 8, epochs: 6, verbose: 1, output: output,
+                    callbacks: [new CsvLogger(Path.Combine(dir, $"rank{c.Rank}.csv")), new StopOnRank(rank: 1, afterEpoch: 1)]);
+                return (history.Epochs, Output: output.ToString());
+            });
+            var epochs = runs.Select(r => r.Epochs).ToArray();
+            var outputs = runs.Select(r => r.Output).ToArray();
             Assert.Equal([2, 2], epochs); // rank 1 asked to stop after epoch 2 (index 1): both stopped there
             Assert.True(File.Exists(Path.Combine(dir, "rank0.csv")), "rank 0's CsvLogger wrote nothing");
             Assert.False(File.Exists(Path.Combine(dir, "rank1.csv")), "rank 1 ran a writing callback");
@@ -109,27 +75,16 @@ public sealed class DataParallelFitTests
     [Fact]
     public void RanksGivenDifferentFitsFailSayingWhatDiffers()
     {
-        var comms = new ThreadCommunicator.Group(2).Members();
-        var errors = new string?[2];
-        var threads = comms.Select(c => new Thread(() =>
+        var runs = new ThreadCommunicator.Group(2).Run<int>(c =>
         {
             var (x, y) = Data(count: c.Rank == 0 ? Samples : Samples - 1);
             using var device = ComputeDevice.Create(DeviceKind.Cpu);
             using var model = Model(device);
             model.Distribute(c);
-            try
-            {
-                model.Fit(x, y, batchSize: 8, epochs: 1, verbose: 0);
-            }
-            catch (InvalidOperationException e)
-            {
-                errors[c.Rank] = e.Message;
-            }
-        })).ToArray();
-        foreach (var t in threads)
-            t.Start();
-        foreach (var t in threads)
-            t.Join();
+            model.Fit(x, y, batchSize: 8, epochs: 1, verbose: 0);
+            return 0;
+        });
+        var errors = runs.Select(r => Assert.IsType<InvalidOperationException>(r.Failure).Message).ToArray();
         Assert.NotNull(errors[0]);
         Assert.Contains($"rank 1 of 2): the ranks were not given the same Fit: samples {Samples - 1} (rank 0: {Samples})", errors[1], StringComparison.Ordinal);
     }

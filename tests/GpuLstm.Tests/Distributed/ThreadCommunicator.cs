@@ -17,6 +17,37 @@ internal sealed class ThreadCommunicator(ThreadCommunicator.Group group, int ran
         public int Size => size;
 
         public ThreadCommunicator[] Members() => Enumerable.Range(0, size).Select(r => new ThreadCommunicator(this, r)).ToArray();
+
+        /// <summary>Runs <paramref name="rank"/> on a thread per rank; returns each rank's result or exception.</summary>
+        public (T? Result, Exception? Failure)[] Run<T>(Func<ThreadCommunicator, T> rank)
+        {
+            var results = new (T?, Exception?)[size];
+            var threads = Members().Select(c => new Thread(() =>
+            {
+                try
+                {
+                    results[c.Rank] = (rank(c), null);
+                }
+                catch (Exception e)
+                {
+                    results[c.Rank] = (default, e);
+                }
+            })).ToArray();
+            foreach (var t in threads)
+                t.Start();
+            foreach (var t in threads)
+                t.Join();
+            return results;
+        }
+
+        /// <summary>As <see cref="Run{T}"/>, failing the test when a rank failed.</summary>
+        public T[] RunAll<T>(Func<ThreadCommunicator, T> rank)
+        {
+            var results = Run(rank);
+            foreach (var (_, failure) in results)
+                Assert.Null(failure);
+            return results.Select(r => r.Result!).ToArray();
+        }
     }
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
