@@ -41,6 +41,21 @@ public sealed class MpiCommunicator : ICommunicator, IDisposable
         int.TryParse(System.Environment.GetEnvironmentVariable("MPI_LOCALRANKID") ?? System.Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_LOCAL_RANK"),
             out int rank) ? rank : 0;
 
+    /// <summary>Ranks of this job on this process's machine, from the launcher's environment (MPICH: MPI_LOCALNRANKS); 1 if unknown.</summary>
+    public static int LocalRanks =>
+        int.TryParse(System.Environment.GetEnvironmentVariable("MPI_LOCALNRANKS") ?? System.Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_LOCAL_SIZE"),
+            out int ranks) && ranks > 0 ? ranks : 1;
+
+    /// <summary>
+    /// Device options for this rank: the GPU of its local rank, and on CPUs its share of the machine's cores
+    /// (so ranks sharing a machine do not oversubscribe it).
+    /// </summary>
+    public static Device.ComputeDeviceOptions DeviceOptions() => new()
+    {
+        DeviceIndex = LocalRank,
+        CpuThreads = Math.Max(1, System.Environment.ProcessorCount / LocalRanks),
+    };
+
     /// <summary>
     /// Initialises MPI. Fails with what to do when this process was not started by mpiexec (it would run
     /// alone, as a rank of one) or MPICH is not installed.

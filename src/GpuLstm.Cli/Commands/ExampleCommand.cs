@@ -61,7 +61,7 @@ public static class ExampleCommand
         ICommunicator? comm = null)
     {
         Directory.CreateDirectory(outDir);
-        using var device = ComputeDevice.Create(options: new ComputeDeviceOptions { DeviceIndex = comm is null ? 0 : MpiCommunicator.LocalRank });
+        using var device = ComputeDevice.Create(options: comm is null ? null : MpiCommunicator.DeviceOptions());
         output.WriteLine($"Example: {example.Name} — {example.Description}\nDevice: {device}   GEMM: {device.GemmEngineName}");
         if (comm is not null)
             output.WriteLine($"Data parallel over {comm.Size} MPI ranks (gradients all-reduced through host memory once per step).");

@@ -92,8 +92,8 @@ public static class TrainCommand
         bool writes = comm is null || comm.Rank == 0;
         if (writes)
             Directory.CreateDirectory(outDir);
-        // Each rank of a machine drives its own GPU (local rank); CPU ranks share the CPU.
-        using var device = ComputeDevice.Create(options: new ComputeDeviceOptions { DeviceIndex = comm is null ? 0 : MpiCommunicator.LocalRank });
+        // Each rank of a machine drives its own GPU (local rank); CPU ranks split the cores.
+        using var device = ComputeDevice.Create(options: comm is null ? null : MpiCommunicator.DeviceOptions());
         output.WriteLine($"Data: {series.Source}, column '{series.Column}', {series.Values.Length} points ({series.Labels[0]} .. {series.Labels[^1]})");
         output.WriteLine($"Device: {device}   GEMM: {device.GemmEngineName}");
         if (comm is not null)

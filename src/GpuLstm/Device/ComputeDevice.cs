@@ -47,7 +47,7 @@ public sealed class ComputeDevice : IDisposable
         {
             if (Cpu.CpuPanelGemm.IsSupported)
                 _hostRecurrence = new Lazy<Cpu.CpuLstmRecurrence>(() => new Cpu.CpuLstmRecurrence(
-                    options.RecurrenceThreads ?? Math.Clamp(Environment.ProcessorCount, 1, MaxRecurrenceThreads), name => CountLaunch(name)));
+                    options.RecurrenceThreads ?? Math.Clamp(options.CpuThreads ?? Environment.ProcessorCount, 1, MaxRecurrenceThreads), name => CountLaunch(name)));
             else
                 DeviceWarnings.Emit(options, "this CPU has no hardware 512-bit vectors (AVX-512): the CPU accelerator runs the LSTM " +
                     "recurrence as a BLAS GEMM plus a pointwise kernel per step instead of its fused recurrence (slower, most at small shapes).");

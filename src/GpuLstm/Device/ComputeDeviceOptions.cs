@@ -28,8 +28,22 @@ public sealed record ComputeDeviceOptions
 
     public const string FuseCpuRecurrenceVariable = "GPULSTM_FUSE_CPU_RECURRENCE";
 
-    /// <summary>Tests set the fused recurrence's team size (default: one thread per processor, at most 16).</summary>
+    /// <summary>Tests set the fused recurrence's team size (default: <see cref="CpuThreads"/>, else one thread per processor, at most 16).</summary>
     internal int? RecurrenceThreads { get; init; }
+
+    /// <summary>
+    /// On the CPU accelerator, the most threads this device's host work uses: the fused recurrence's team and
+    /// OpenBLAS's threads for its large GEMMs (null: one per processor). Several processes sharing a machine
+    /// (data-parallel ranks) give each its share of the cores, so they do not oversubscribe them.
+    /// </summary>
+    public int? CpuThreads
+    {
+        get => _cpuThreads;
+        init => _cpuThreads = value is null or >= 1 ? value
+            : throw new ArgumentOutOfRangeException(nameof(CpuThreads), value, "ComputeDeviceOptions.CpuThreads must be at least 1 (or null: one per processor).");
+    }
+
+    private readonly int? _cpuThreads;
 
     /// <summary>
     /// Which of several devices like the best one to use (e.g. GPU 0-3), modulo their count; data-parallel

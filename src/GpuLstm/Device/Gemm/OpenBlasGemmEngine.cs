@@ -82,7 +82,7 @@ internal sealed unsafe class OpenBlasGemmEngine : BlasGemmEngine
     {
         // Earlier kernels on the CPU accelerator must have finished writing the operands.
         _device.Accelerator.DefaultStream.Synchronize();
-        SetThreads((long)args.M * args.N * args.K < SingleThreadWork ? 1 : _maxThreads);
+        SetThreads((long)args.M * args.N * args.K < SingleThreadWork ? 1 : Math.Min(_maxThreads, _device.Options.CpuThreads ?? int.MaxValue));
         _sgemm(RowMajor, la.Transposed ? Trans : NoTrans, lb.Transposed ? Trans : NoTrans,
             args.M, args.N, args.K, args.Alpha,
             (float*)a.LoadEffectiveAddressAsPtr(), la.LeadingDimension,
