@@ -45,6 +45,16 @@ public sealed class CpuLstmRecurrenceTests
         Assert.Equal(!CpuPanelGemm.IsSupported, warnings.Any(w => w.Contains("512-bit", StringComparison.Ordinal)));
     }
 
+    [SkippableFact]
+    public void CpuThreadsBoundsTheTeam()
+    {
+        Skip.IfNot(CpuPanelGemm.IsSupported, "this CPU has no hardware 512-bit vectors, so the fused CPU recurrence never runs here");
+        using var device = ComputeDevice.Create(DeviceKind.Cpu, new ComputeDeviceOptions { CpuThreads = 1 });
+        Assert.Equal(1, device.HostRecurrence!.Members);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new ComputeDeviceOptions { CpuThreads = 0 });
+        Assert.Contains("CpuThreads must be at least 1", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void EnvironmentSwitchIsParsedStrictly()
     {
