@@ -147,7 +147,32 @@ public sealed class ComputeDevice : IDisposable
     internal RecurrenceMode Recurrence { get; set; }
 
     /// <summary>Whether LSTM sequences run the fused CPU recurrence here (CPU accelerator, AVX-512, not turned off).</summary>
-    public bool FusesCpuRecurrence => _hostRecurrence is not null;
+    public bool FusesCpuRecurrence => Recurrence == RecurrenceMode.Auto && _hostRecurrence is not null;
+
+    private bool _saidDropoutRunsPerStep;
+
+    /// <summary>
+    /// The one place that picks an LSTM recurrence's path (the op's forward and backward ask the same):
+    /// step mode when asked, else the fused CPU recurrence where there is one, else per-step GEMMs. Recurrent
+    /// dropout's per-gate masks are not in the fused recurrence, so such a layer takes the slower per-step
+    /// path here, and the device says so once.
+    /// </summary>
+    internal (Cpu.CpuLstmRecurrence? Fused, bool Stepwise) LstmRecurrencePath(bool recurrentDropout)
+    {
+        if (Recurrence == RecurrenceMode.Stepwise)
+            return (null, true);
+        if (!FusesCpuRecurrence)
+            return (null, false);
+        if (!recurrentDropout)
+            return (HostRecurrence, false);
+        if (!_saidDropoutRunsPerStep)
+        {
+            _saidDropoutRunsPerStep = true;
+            DeviceWarnings.Emit(Options, "an LSTM with recurrent dropout runs its recurrence as a GEMM plus a pointwise kernel per step: " +
+                "the fused CPU recurrence has no per-gate dropout masks (slower, most at small shapes).");
+        }
+        return (null, false);
+    }
 
     private readonly Lazy<Cpu.CpuLstmRecurrence>? _hostRecurrence;
 

@@ -96,11 +96,10 @@ public static class LstmSequenceOp
         }
         var u = MatrixView.Of(recurrentKernel, hidden, 4 * hidden);
         int threads = device.Threads(bh);
-        // On CPU cores the whole loop below runs as one fused region (same math, see CpuLstmRecurrence).
-        var fused = hDropped is null ? device.HostRecurrence : null;
+        // On CPU cores the whole loop below runs as one fused region (same math, see CpuLstmRecurrence); in step mode
+        // one kernel per step does the recurrent product and the gate math (GPULSTM_RECURRENCE=stepwise).
+        var (fused, stepwise) = device.LstmRecurrencePath(hDropped is not null);
         fused?.Forward(args, steps, gates.View, (bias ?? gates).View, (mask ?? gates).View, h.View, c.View, recurrentKernel.View);
-        // Step mode: one kernel per step does the recurrent product and the gate math (GPULSTM_RECURRENCE=stepwise).
-        bool stepwise = fused is null && device.Recurrence == Device.RecurrenceMode.Stepwise;
         for (int t = 0; t < steps && fused is null; t++)
         {
             var gatesT = gates.View.SubView(t * batch * 4L * hidden, batch * 4L * hidden);
@@ -163,9 +162,8 @@ public static class LstmSequenceOp
         // cuBLAS and the ILGPU kernel read a transposed operand at no cost (IGemmEngine.TransposedBIsFree): no copy
         // (and no launch) there. With
         // few rows per step in all (T * B < 1024; small: 320) the copy cost more than the ~2% it saved.
-        var fused = dropped.H is null ? device.HostRecurrence : null;
-        // Step mode: one kernel per step carries dh through U itself; a GEMM remains only for dh_0 (see the loop).
-        bool stepwise = fused is null && device.Recurrence == Device.RecurrenceMode.Stepwise;
+        // The forward's path; in step mode one kernel per step carries dh through U itself, a GEMM remains only for dh_0.
+        var (fused, stepwise) = device.LstmRecurrencePath(dropped.H is not null);
         bool copyPays = fused is null && !stepwise && !device.Gemm.TransposedBIsFree && (long)steps * batch >= 1024;
         long uTLen = dropped.H is null && (steps > 1 || needH0) && copyPays ? 4L * hidden * hidden : 0;
         // One allocation: dGates [T, B, 4H] | dh [B, H] | dc [B, H] | with dropout masks dhDropped [B, 4H] | dxDropped [T, B, 4I]

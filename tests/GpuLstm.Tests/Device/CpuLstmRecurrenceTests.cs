@@ -45,6 +45,23 @@ public sealed class CpuLstmRecurrenceTests
         Assert.Equal(!CpuPanelGemm.IsSupported, warnings.Any(w => w.Contains("512-bit", StringComparison.Ordinal)));
     }
 
+    /// <summary>Recurrent dropout is not in the fused recurrence: the slower per-step path runs, and the device says so once.</summary>
+    [SkippableFact]
+    public void RecurrentDropoutTakesThePerStepPathAndSaysSoOnce()
+    {
+        Skip.IfNot(CpuPanelGemm.IsSupported, "this CPU has no hardware 512-bit vectors, so the fused CPU recurrence never runs here");
+        var warnings = new List<string>();
+        using var device = ComputeDevice.Create(DeviceKind.Cpu, new ComputeDeviceOptions { Warning = warnings.Add });
+        var c = new LstmOpCase(4, 16, 3, 8, Dropout: true, SequenceGrad: true);
+        var (_, kernels) = LstmOpRun.Run(device, c);
+        LstmOpRun.Run(device, c);
+        Assert.Contains("LstmForward", kernels);
+        Assert.DoesNotContain("LstmRecurrence", kernels);
+        Assert.Single(warnings, w => w.Contains("recurrent dropout", StringComparison.Ordinal));
+        var (_, plain) = LstmOpRun.Run(device, c with { Dropout = false });
+        Assert.Contains("LstmRecurrence", plain);
+    }
+
     [SkippableFact]
     public void CpuThreadsBoundsTheTeam()
     {

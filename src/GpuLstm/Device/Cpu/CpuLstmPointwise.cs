@@ -71,13 +71,8 @@ internal static unsafe class CpuLstmPointwise
 
         public readonly void Run<TRec, TCell>() where TRec : struct, IVectorActivation where TCell : struct, IVectorActivation
         {
-            if (OnCallingThread)
-            {
-                Rows<TRec, TCell>(0, Batch);
-                return;
-            }
             var self = this;
-            CpuParallel.Rows(Batch, 4L * Hidden, (first, end) => self.Rows<TRec, TCell>(first, end));
+            CpuParallel.Rows(Batch, 4L * Hidden, (first, end) => self.Rows<TRec, TCell>(first, end), OnCallingThread);
         }
 
         private readonly void Rows<TRec, TCell>(int first, int end) where TRec : struct, IVectorActivation where TCell : struct, IVectorActivation
@@ -165,13 +160,8 @@ internal static unsafe class CpuLstmPointwise
 
         public readonly void Run<TRec, TCell>() where TRec : struct, IVectorActivation where TCell : struct, IVectorActivation
         {
-            if (OnCallingThread)
-            {
-                Rows<TRec, TCell>(0, Batch);
-                return;
-            }
             var self = this;
-            CpuParallel.Rows(Batch, 4L * Hidden, (first, end) => self.Rows<TRec, TCell>(first, end));
+            CpuParallel.Rows(Batch, 4L * Hidden, (first, end) => self.Rows<TRec, TCell>(first, end), OnCallingThread);
         }
 
         private readonly void Rows<TRec, TCell>(int first, int end) where TRec : struct, IVectorActivation where TCell : struct, IVectorActivation

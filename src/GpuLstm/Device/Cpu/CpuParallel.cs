@@ -15,10 +15,13 @@ internal static class CpuParallel
     /// </summary>
     public const long MinParallelElements = 1L << 19;
 
-    /// <summary>Runs body(first, end) over [0, rows) in contiguous blocks, one per thread when worth it.</summary>
-    public static void Rows(int rows, long elementsPerRow, Action<int, int> body)
+    /// <summary>
+    /// Runs body(first, end) over [0, rows) in contiguous blocks, one per thread when worth it; onCallingThread:
+    /// all on the caller (a CPU team member, whose team already splits the work).
+    /// </summary>
+    public static void Rows(int rows, long elementsPerRow, Action<int, int> body, bool onCallingThread = false)
     {
-        int threads = Threads(rows, rows * elementsPerRow);
+        int threads = onCallingThread ? 1 : Threads(rows, rows * elementsPerRow);
         if (threads <= 1)
         {
             body(0, rows);
