@@ -18,7 +18,7 @@ internal static class DistributedBench
 {
     public static int Run(TextWriter output, IReadOnlyList<BenchShape> shapes, int warmup, int? steps, ICommunicator comm)
     {
-        var shown = comm.Rank == 0 ? output : TextWriter.Null;
+        var shown = DistributedRun.Shown(output, comm);
         using var device = ComputeDevice.Create(options: MpiCommunicator.DeviceOptions());
         shown.WriteLine($"Device: {device}   GEMM: {device.GemmEngineName}{BenchCommand.RecurrenceNote(device)}   ranks: {comm.Size}   {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         shown.WriteLine($"{"Shape",-20} {"ranks",5} {"rows/rank",9} {"ms/step",9} {"steps/s",8} {"all-reduce ms",14} {"gradient MB",12}");

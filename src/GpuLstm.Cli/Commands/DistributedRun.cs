@@ -9,6 +9,9 @@ namespace GpuLstm.Cli.Commands;
 /// </summary>
 internal static class DistributedRun
 {
+    /// <summary>What a rank prints on: the command's output on rank 0 (or without MPI), nothing elsewhere.</summary>
+    public static TextWriter Shown(TextWriter output, ICommunicator? comm) => comm is null || comm.Rank == 0 ? output : TextWriter.Null;
+
     public static int Run(TextWriter error, string what, Func<ICommunicator, int> work) =>
         MpiCommunicator.Run(what, comm => work(comm), error, Program.Describe);
 }

@@ -65,7 +65,7 @@ public static class TrainCommand
             int Train(ICommunicator? comm)
             {
                 // Rank 0 alone prints and writes; the others train silently beside it.
-                var shown = comm is null || comm.Rank == 0 ? output : TextWriter.Null;
+                var shown = DistributedRun.Shown(output, comm);
                 var series = p.GetValue(data) is { } path
                     ? TrainSeries.FromCsv(path, p.GetValue(column)!, p.GetValue(dateColumn), shown)
                     : TrainSeries.BuiltInCo2();
