@@ -34,63 +34,8 @@ public static class LstmKernels
             ForwardElement(args, e, gates, bias, mask, hPrev, cPrev, cNext, hNext, recurrentMask, hDroppedNext);
     }
 
-    /// <summary>
-    /// Step mode of the recurrence (one launch per step, the launch boundary its barrier): the recurrent product
-    /// h_t U for each element's four gates, then the same pointwise math as <see cref="LstmPointwiseForward"/>,
-    /// so a step needs no GEMM launch. With recurrent dropout the product reads h_t dropped per gate
-    /// (h_t * recurrentMask), as the per-gate GEMMs do. Masked rows skip the product (their state is copied).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void LstmFusedStepForward(Index1D index, int launched, LstmStepArgs args,
-        ArrayView<float> recurrentKernel, // [H, 4H]
-        ArrayView<float> gates,   // [B, 4H] in: x W, out: activations
-        ArrayView<float> bias,    // [4H], read only when HasBias
-        ArrayView<float> mask,    // [B], read only when HasMask
-        ArrayView<float> hPrev,   // [B, H]
-        ArrayView<float> cPrev,   // [B, H]
-        ArrayView<float> cNext,   // [B, H]
-        ArrayView<float> hNext,   // [B, H]
-        ArrayView<float> recurrentMask, // [B, 4H], read only when HasRecurrentDropout
-        ArrayView<float> hDroppedNext)  // [B, 4H], written only when HasRecurrentDropout
-    {
-        int hidden = args.Hidden, g4 = 4 * hidden;
-        int total = args.Batch * hidden;
-        for (int e = index; e < total; e += launched)
-        {
-            int b = e / hidden;
-            int j = e - b * hidden;
-            int row = b * g4;
-            if (args.HasMask == 0 || mask[b] != 0f)
-            {
-                float si = 0f, sf = 0f, sg = 0f, so = 0f;
-                for (int i = 0; i < hidden; i++)
-                {
-                    float h = hPrev[b * hidden + i];
-                    int u = i * g4 + j; // U[i, k*H + j]: consecutive j, consecutive addresses
-                    float hi = h, hf = h, hg = h, ho = h;
-                    if (args.HasRecurrentDropout != 0)
-                    {
-                        hi *= recurrentMask[row + i];
-                        hf *= recurrentMask[row + hidden + i];
-                        hg *= recurrentMask[row + 2 * hidden + i];
-                        ho *= recurrentMask[row + 3 * hidden + i];
-                    }
-                    si += hi * recurrentKernel[u];
-                    sf += hf * recurrentKernel[u + hidden];
-                    sg += hg * recurrentKernel[u + 2 * hidden];
-                    so += ho * recurrentKernel[u + 3 * hidden];
-                }
-                gates[row + j] += si;
-                gates[row + hidden + j] += sf;
-                gates[row + 2 * hidden + j] += sg;
-                gates[row + 3 * hidden + j] += so;
-            }
-            ForwardElement(args, e, gates, bias, mask, hPrev, cPrev, cNext, hNext, recurrentMask, hDroppedNext);
-        }
-    }
-
     /// <summary>One element (b, j) of the pointwise forward: gates hold the summed pre-activations.</summary>
-    private static void ForwardElement(LstmStepArgs args, int e, ArrayView<float> gates, ArrayView<float> bias, ArrayView<float> mask,
+    internal static void ForwardElement(LstmStepArgs args, int e, ArrayView<float> gates, ArrayView<float> bias, ArrayView<float> mask,
         ArrayView<float> hPrev, ArrayView<float> cPrev, ArrayView<float> cNext, ArrayView<float> hNext,
         ArrayView<float> recurrentMask, ArrayView<float> hDroppedNext)
     {
@@ -170,63 +115,8 @@ public static class LstmKernels
         }
     }
 
-    /// <summary>
-    /// Step mode of the backward recurrence: each element's recurrent gradient from step t+1's gate grads and
-    /// its row of U (dGates_{t+1} U^T, per gate and folded with the recurrent dropout masks when there are
-    /// some), plus what a masked row passed through, then the same pointwise math as
-    /// <see cref="LstmPointwiseBackward"/>. args.HasNextStep = 0 at the last step (dhRecurrent then holds the
-    /// final h's gradient). dh_0 for an initial state's gradient is the op's GEMM after the loop, as today.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void LstmFusedStepBackward(Index1D index, int launched, LstmStepArgs args,
-        ArrayView<float> recurrentKernel, // [H, 4H]
-        ArrayView<float> dGatesNext, // [B, 4H] step t+1's gate grads, read only when HasNextStep
-        ArrayView<float> gates,      // [B, 4H] saved activations i, f, g, o
-        ArrayView<float> mask,       // [B], read only when HasMask
-        ArrayView<float> cPrev,      // [B, H]
-        ArrayView<float> cNext,      // [B, H]
-        ArrayView<float> dhOutput,   // [B, H] (ignored unless HasOutputGrad)
-        ArrayView<float> dhRecurrent,// [B, H] in: pass-through (masks, dropout) or the final h's grad; out as LstmPointwiseBackward
-        ArrayView<float> dc,         // [B, H] in: dc_{t+1}, out: dc_t
-        ArrayView<float> dGates,     // [B, 4H] out
-        ArrayView<float> recurrentMask) // [B, 4H], read only when HasRecurrentDropout
-    {
-        int hidden = args.Hidden, g4 = 4 * hidden;
-        int total = args.Batch * hidden;
-        for (int e = index; e < total; e += launched)
-        {
-            int b = e / hidden;
-            int j = e - b * hidden;
-            int row = b * g4;
-            // Without masks or dropout the pointwise kernel leaves dh_{t+1} in dhRecurrent: the product replaces it.
-            bool carries = args.HasNextStep == 0 || args.HasMask != 0 || args.HasRecurrentDropout != 0;
-            float dh = carries ? dhRecurrent[e] : 0f;
-            if (args.HasNextStep != 0)
-            {
-                float pi = 0f, pf = 0f, pg = 0f, po = 0f;
-                int u = j * g4; // U[j, :]
-                for (int c = 0; c < hidden; c++)
-                {
-                    pi += dGatesNext[row + c] * recurrentKernel[u + c];
-                    pf += dGatesNext[row + hidden + c] * recurrentKernel[u + hidden + c];
-                    pg += dGatesNext[row + 2 * hidden + c] * recurrentKernel[u + 2 * hidden + c];
-                    po += dGatesNext[row + 3 * hidden + c] * recurrentKernel[u + 3 * hidden + c];
-                }
-                if (args.HasRecurrentDropout != 0)
-                {
-                    int at = row + j;
-                    dh += pi * recurrentMask[at] + pf * recurrentMask[at + hidden] + pg * recurrentMask[at + 2 * hidden]
-                        + po * recurrentMask[at + 3 * hidden];
-                }
-                else
-                    dh += pi + pf + pg + po;
-            }
-            BackwardElement(args, e, dh, gates, mask, cPrev, cNext, dhOutput, dhRecurrent, dc, dGates);
-        }
-    }
-
     /// <summary>One element (b, j) of the pointwise backward, given its recurrent gradient dh.</summary>
-    private static void BackwardElement(LstmStepArgs args, int e, float dh, ArrayView<float> gates, ArrayView<float> mask,
+    internal static void BackwardElement(LstmStepArgs args, int e, float dh, ArrayView<float> gates, ArrayView<float> mask,
         ArrayView<float> cPrev, ArrayView<float> cNext, ArrayView<float> dhOutput, ArrayView<float> dhRecurrent,
         ArrayView<float> dc, ArrayView<float> dGates)
     {

@@ -19,7 +19,4 @@ public struct LstmStepArgs
     /// the per-gate grads of the dropped copies back into dh.
     /// </summary>
     public int HasRecurrentDropout;
-
-    /// <summary>Step mode backward (LstmFusedStepBackward): set when a later step's gate grads exist to carry back.</summary>
-    public int HasNextStep;
 }

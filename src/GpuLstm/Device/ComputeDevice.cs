@@ -53,6 +53,7 @@ public sealed class ComputeDevice : IDisposable
                     "recurrence as a BLAS GEMM plus a pointwise kernel per step instead of its fused recurrence (slower, most at small shapes).");
         }
         Pool = new TensorPool(this);
+        GridRecurrence = new GridPlans.DeviceGrid(this);
         _gemm = new Lazy<IGemmEngine>(() => GemmEngines.Create(this, gemm, tf32));
         GemmEngineName = gemm.EngineName;
         GemmLibrary = gemm.Library;
@@ -152,27 +153,30 @@ public sealed class ComputeDevice : IDisposable
     private bool _saidDropoutRunsPerStep;
 
     /// <summary>
-    /// The one place that picks an LSTM recurrence's path (the op's forward and backward ask the same):
-    /// step mode when asked, else the fused CPU recurrence where there is one, else per-step GEMMs. Recurrent
-    /// dropout's per-gate masks are not in the fused recurrence, so such a layer takes the slower per-step
-    /// path here, and the device says so once.
+    /// The one place that picks an LSTM recurrence's path (the op's forward and backward ask the same): the grid
+    /// recurrence (step mode or persistent) when asked, else the fused CPU recurrence where there is one, else
+    /// per-step GEMMs. Recurrent dropout's per-gate masks are not in the fused CPU recurrence, so such a layer takes
+    /// the slower per-step path there, and the device says so once.
     /// </summary>
-    internal (Cpu.CpuLstmRecurrence? Fused, bool Stepwise) LstmRecurrencePath(bool recurrentDropout)
+    internal GridPlans.LstmRecurrenceRoute LstmRecurrencePath(bool recurrentDropout, int batch, int hidden)
     {
-        if (Recurrence == RecurrenceMode.Stepwise)
-            return (null, true);
+        if (Recurrence is RecurrenceMode.Stepwise or RecurrenceMode.Persistent)
+            return new(null, GridRecurrence.Plan(Recurrence == RecurrenceMode.Persistent, batch, hidden));
         if (!FusesCpuRecurrence)
-            return (null, false);
+            return new(null, null);
         if (!recurrentDropout)
-            return (HostRecurrence, false);
+            return new(HostRecurrence, null);
         if (!_saidDropoutRunsPerStep)
         {
             _saidDropoutRunsPerStep = true;
             DeviceWarnings.Emit(Options, "an LSTM with recurrent dropout runs its recurrence as a GEMM plus a pointwise kernel per step: " +
                 "the fused CPU recurrence has no per-gate dropout masks (slower, most at small shapes).");
         }
-        return (null, false);
+        return new(null, null);
     }
+
+    /// <summary>The grid recurrence's limits, barrier state and plans on this device.</summary>
+    internal GridPlans.DeviceGrid GridRecurrence { get; }
 
     private readonly Lazy<Cpu.CpuLstmRecurrence>? _hostRecurrence;
 
@@ -250,6 +254,7 @@ public sealed class ComputeDevice : IDisposable
         _ones?.Dispose();
         if (_hostRecurrence?.IsValueCreated ?? false)
             _hostRecurrence.Value.Dispose();
+        GridRecurrence.Dispose();
         Pool.Dispose();
         if (_ownsAccelerator)
             Accelerator.Dispose();

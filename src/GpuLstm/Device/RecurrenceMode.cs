@@ -1,6 +1,6 @@
 namespace GpuLstm.Device;
 
-/// <summary>How an LSTM sequence's recurrence runs (GPULSTM_RECURRENCE=auto|gemm|stepwise).</summary>
+/// <summary>How an LSTM sequence's recurrence runs (GPULSTM_RECURRENCE=auto|gemm|stepwise|persistent).</summary>
 public enum RecurrenceMode
 {
     /// <summary>
@@ -12,7 +12,13 @@ public enum RecurrenceMode
     Gemm,
     /// <summary>
     /// Step mode: per step one kernel computes the recurrent product and the gate math together
-    /// (LstmKernels.LstmFusedStepForward/Backward), one launch; the launch boundary is the barrier.
+    /// (LstmGridKernels.Forward/Backward launched for one step), one launch; the launch boundary is the barrier.
     /// </summary>
     Stepwise,
+    /// <summary>
+    /// The persistent kernel: the same kernels launched once per sequence, each group's slice of U staged in shared
+    /// memory once, a grid barrier between steps. Where the grid cannot be resident at once (or U's slices do not fit)
+    /// it runs in step mode and the device says so once.
+    /// </summary>
+    Persistent,
 }

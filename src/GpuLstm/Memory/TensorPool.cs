@@ -32,6 +32,20 @@ public sealed class TensorPool : IDisposable
     /// <param name="name">The tensor and <paramref name="shape"/> its shape, for an out-of-memory message.</param>
     internal MemoryBuffer1D<float, Stride1D.Dense> Rent(long length, string name, int[] shape)
     {
+        var buffer = RentUnpoisoned(length, name, shape);
+        if (PoisonRented)
+            buffer.View.MemSet(0xFF); // every float NaN
+        return buffer;
+    }
+
+    /// <summary>
+    /// Test seam: every rented buffer starts as NaNs, so a kernel that reads what it should have written first (or
+    /// what another group has not written yet) shows, instead of finding a previous run's equal values.
+    /// </summary>
+    internal bool PoisonRented { get; set; }
+
+    private MemoryBuffer1D<float, Stride1D.Dense> RentUnpoisoned(long length, string name, int[] shape)
+    {
         _device.ThrowIfDisposed();
         long size = Math.Max(Granularity, (length + Granularity - 1) / Granularity * Granularity);
         if (_free.TryGetValue(size, out var stack) && stack.Count > 0)

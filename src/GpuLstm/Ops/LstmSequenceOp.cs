@@ -96,21 +96,17 @@ public static class LstmSequenceOp
         }
         var u = MatrixView.Of(recurrentKernel, hidden, 4 * hidden);
         int threads = device.Threads(bh);
-        // On CPU cores the whole loop below runs as one fused region (same math, see CpuLstmRecurrence); in step mode
-        // one kernel per step does the recurrent product and the gate math (GPULSTM_RECURRENCE=stepwise).
-        var (fused, stepwise) = device.LstmRecurrencePath(hDropped is not null);
-        fused?.Forward(args, steps, gates.View, (bias ?? gates).View, (mask ?? gates).View, h.View, c.View, recurrentKernel.View);
-        for (int t = 0; t < steps && fused is null; t++)
+        // On CPU cores the whole loop below runs as one fused region (same math, see CpuLstmRecurrence); the grid
+        // recurrence does the recurrent product and the gate math in one kernel, per step or per sequence
+        // (GPULSTM_RECURRENCE=stepwise or persistent).
+        var route = device.LstmRecurrencePath(hDropped is not null, batch, hidden);
+        route.Fused?.Forward(args, steps, gates.View, (bias ?? gates).View, (mask ?? gates).View, h.View, c.View, recurrentKernel.View);
+        if (route.Grid is { } plan)
+            LstmGridRecurrence.Forward(device, plan, args, steps, recurrentKernel.View, gates.View, (bias ?? gates).View, (mask ?? gates).View,
+                h.View, c.View, (recurrentDropoutMask ?? gates).View, (hDropped ?? gates).View);
+        for (int t = 0; t < steps && route.Fused is null && route.Grid is null; t++)
         {
             var gatesT = gates.View.SubView(t * batch * 4L * hidden, batch * 4L * hidden);
-            if (stepwise)
-            {
-                device.Kernels.LstmFusedStepForward(threads, threads, args, recurrentKernel.View, gatesT, (bias ?? gates).View,
-                    MaskRow(mask, gates, t, batch), h.View.SubView(t * bh, bh), c.View.SubView(t * bh, bh), c.View.SubView((t + 1) * bh, bh),
-                    h.View.SubView((t + 1) * bh, bh), (recurrentDropoutMask ?? gates).View,
-                    hDropped is null ? gates.View : DroppedRow(hDropped, t + 1, batch).View);
-                continue;
-            }
             var gatesRows = new MatrixView(gatesT, batch, 4 * hidden, 4 * hidden, 1);
             if (hDropped is null)
                 Gemm.Run(device, name, Rows(hRows, t * batch, batch), u, gatesRows, 1f, 1f);
@@ -162,9 +158,10 @@ public static class LstmSequenceOp
         // cuBLAS and the ILGPU kernel read a transposed operand at no cost (IGemmEngine.TransposedBIsFree): no copy
         // (and no launch) there. With
         // few rows per step in all (T * B < 1024; small: 320) the copy cost more than the ~2% it saved.
-        // The forward's path; in step mode one kernel per step carries dh through U itself, a GEMM remains only for dh_0.
-        var (fused, stepwise) = device.LstmRecurrencePath(dropped.H is not null);
-        bool copyPays = fused is null && !stepwise && !device.Gemm.TransposedBIsFree && (long)steps * batch >= 1024;
+        // The forward's path; the grid recurrence carries dh through U itself, a GEMM remains only for dh_0.
+        var route = device.LstmRecurrencePath(dropped.H is not null, batch, hidden);
+        var fused = route.Fused;
+        bool copyPays = fused is null && route.Grid is null && !device.Gemm.TransposedBIsFree && (long)steps * batch >= 1024;
         long uTLen = dropped.H is null && (steps > 1 || needH0) && copyPays ? 4L * hidden * hidden : 0;
         // One allocation: dGates [T, B, 4H] | dh [B, H] | dc [B, H] | with dropout masks dhDropped [B, 4H] | dxDropped [T, B, 4I]
         // | without recurrent dropout uT [4H, H].
@@ -199,29 +196,33 @@ public static class LstmSequenceOp
         var (biasGrad, biasBeta) = fusedBias ? tape.GradFor(bias!) : (null, 0f);
         fused?.Backward(args, steps, gates.View, (mask ?? gates).View, c.View, hasSeqGrad != 0 ? sequence.Grad!.View : dh, dh, dc, dGates,
             recurrentKernel.View, recurrentBeta, needH0, biasGrad?.View ?? default, biasBeta);
-        for (int t = steps - 1; t >= 0 && fused is null; t--)
+        if (route.Grid is { } plan)
+        {
+            LstmGridRecurrence.Backward(device, plan, args, steps, recurrentKernel.View, dGates, gates.View, (mask ?? gates).View, c.View,
+                hasSeqGrad != 0 ? sequence.Grad!.View : dh, dh, dc, (dropped.RecurrentMask ?? gates).View);
+            if (needH0)
+                CarryThroughU(0);
+        }
+        for (int t = steps - 1; t >= 0 && fused is null && route.Grid is null; t--)
         {
             var gatesT = gates.View.SubView(t * batch * 4L * hidden, batch * 4L * hidden);
             var dGatesT = dGates.SubView(t * batch * 4L * hidden, batch * 4L * hidden);
             var dhOut = hasSeqGrad != 0 ? sequence.Grad!.View.SubView(t * bh, bh) : dh;
-            if (stepwise)
-            {
-                var stepArgs = args with { HasNextStep = t < steps - 1 ? 1 : 0 };
-                var dGatesNext = t < steps - 1 ? dGates.SubView((t + 1) * batch * 4L * hidden, batch * 4L * hidden) : dGatesT;
-                device.Kernels.LstmFusedStepBackward(threads, threads, stepArgs, recurrentKernel.View, dGatesNext, gatesT,
-                    MaskRow(mask, gates, t, batch), c.View.SubView(t * bh, bh), c.View.SubView((t + 1) * bh, bh), dhOut, dh, dc, dGatesT,
-                    (dropped.RecurrentMask ?? gates).View);
-            }
-            else
-                device.Kernels.LstmBackward(threads, threads, args, gatesT, MaskRow(mask, gates, t, batch),
-                    c.View.SubView(t * bh, bh), c.View.SubView((t + 1) * bh, bh), dhOut, dh, dc, dGatesT,
-                    (dropped.RecurrentMask ?? gates).View, dhDropped.View);
-            if (!(t > 0 || needH0) || (stepwise && t > 0))
-                continue;
-            var dGatesRows = new MatrixView(dGatesT, batch, 4 * hidden, 4 * hidden, 1);
-            if (dropped.H is null) // dh_{t} = dGates_t U^T (+ what masked rows pass straight through)
+            device.Kernels.LstmBackward(threads, threads, args, gatesT, MaskRow(mask, gates, t, batch),
+                c.View.SubView(t * bh, bh), c.View.SubView((t + 1) * bh, bh), dhOut, dh, dc, dGatesT,
+                (dropped.RecurrentMask ?? gates).View, dhDropped.View);
+            if (t > 0 || needH0)
+                CarryThroughU(t);
+        }
+
+        // dh_{t} = dGates_t U^T (+ what masked rows pass straight through); with recurrent dropout per gate
+        // d(h_t * mask_k) = dGates_t,k U_k^T, which the next pointwise kernel (or dh_0's reduce) folds into dh.
+        void CarryThroughU(int t)
+        {
+            var dGatesRows = new MatrixView(dGates.SubView(t * batch * 4L * hidden, batch * 4L * hidden), batch, 4 * hidden, 4 * hidden, 1);
+            if (dropped.H is null)
                 Gemm.Run(device, op, dGatesRows, uT, new MatrixView(dh, batch, hidden, hidden, 1), 1f, recurrentBeta);
-            else // per gate d(h_t * mask_k) = dGates_t,k U_k^T; the next kernel folds them into dh with the masks
+            else
                 for (int k = 0; k < 4; k++)
                     Gemm.Run(device, op, Gate(dGatesRows, k, hidden), Gate(u, k, hidden).T, Gate(dhDropped, k, hidden));
         }

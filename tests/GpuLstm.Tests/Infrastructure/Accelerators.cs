@@ -12,6 +12,7 @@ public static class Accelerators
 
     public const string Cpu = "Cpu";
     public const string CpuLaunched = "CpuLaunched";
+    public const string CpuGrid = "CpuGrid";
     public const string Cuda = "Cuda";
     public const string OpenCL = "OpenCL";
 
@@ -29,6 +30,9 @@ public sealed class CpuCollection : ICollectionFixture<CpuFixture>;
 
 [CollectionDefinition(Accelerators.CpuLaunched)]
 public sealed class CpuLaunchedCollection : ICollectionFixture<CpuLaunchedFixture>;
+
+[CollectionDefinition(Accelerators.CpuGrid)]
+public sealed class CpuGridCollection : ICollectionFixture<CpuGridFixture>;
 
 [CollectionDefinition(Accelerators.Cuda)]
 public sealed class CudaCollection : ICollectionFixture<CudaFixture>;

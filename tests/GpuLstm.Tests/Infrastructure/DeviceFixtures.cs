@@ -1,3 +1,4 @@
+using ILGPU.Runtime.CPU;
 using GpuLstm.Device;
 
 namespace GpuLstm.Tests.Infrastructure;
@@ -12,13 +13,18 @@ public abstract class DeviceFixture : IDisposable
     private readonly Lazy<(ComputeDevice? Device, string? Missing)> _device;
 
     protected DeviceFixture(DeviceKind kind, bool inlineSmallCpuKernels = true)
+        : this(kind, () => ComputeDevice.Create(kind, new ComputeDeviceOptions { InlineSmallCpuKernels = inlineSmallCpuKernels }))
+    {
+    }
+
+    protected DeviceFixture(DeviceKind kind, Func<ComputeDevice> create)
     {
         Kind = kind;
         _device = new Lazy<(ComputeDevice?, string?)>(() =>
         {
             try
             {
-                return (ComputeDevice.Create(kind, new ComputeDeviceOptions { InlineSmallCpuKernels = inlineSmallCpuKernels }), null);
+                return (create(), null);
             }
             catch (InvalidOperationException e) when (AcceleratorPresence.Missing(kind) is not null)
             {
@@ -42,7 +48,7 @@ public abstract class DeviceFixture : IDisposable
         }
     }
 
-    public void Dispose()
+    public virtual void Dispose()
     {
         if (_device.IsValueCreated)
             _device.Value.Device?.Dispose();
@@ -57,3 +63,34 @@ public sealed class CpuLaunchedFixture() : DeviceFixture(DeviceKind.Cpu, inlineS
 public sealed class CudaFixture() : DeviceFixture(DeviceKind.Cuda);
 
 public sealed class OpenClFixture() : DeviceFixture(DeviceKind.OpenCL);
+
+/// <summary>
+/// The CPU accelerator set up as a small GPU: 4 multiprocessors of 8 threads (warps of 4), every kernel through
+/// ILGPU's launcher. Grid recurrences run several groups here, each on its own multiprocessor, so the persistent
+/// kernel's grid barrier really synchronises groups running at the same time.
+/// </summary>
+public sealed class CpuGridFixture : DeviceFixture
+{
+    private static ILGPU.Context? _context;
+    private static ILGPU.Runtime.CPU.CPUAccelerator? _accelerator;
+
+    public CpuGridFixture()
+        : base(DeviceKind.Cpu, Create)
+    {
+    }
+
+    private static ComputeDevice Create()
+    {
+        _context = ILGPU.Context.Create(b => DeviceSelector.ConfigureCompiler(b.CPU()));
+        _accelerator = new ILGPU.Runtime.CPU.CPUDevice(numThreadsPerWarp: 4, numWarpsPerMultiprocessor: 2, numMultiprocessors: 4)
+            .CreateCPUAccelerator(_context);
+        return ComputeDevice.FromAccelerator(_accelerator, new ComputeDeviceOptions { InlineSmallCpuKernels = false });
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _accelerator?.Dispose();
+        _context?.Dispose();
+    }
+}

@@ -13,7 +13,7 @@ public sealed record LstmOpCase(int Steps, int Batch, int Inputs, int Hidden, bo
 
 /// <summary>
 /// One forward and backward of LstmSequenceOp on fixed seeded inputs, for tests that hold one path against another
-/// on the same inputs: every output and gradient by name, and the kernels that ran (from the profiler).
+/// on the same inputs: every output and gradient by name, and the kernels that ran, one name per launch (from the profiler).
 /// </summary>
 public static class LstmOpRun
 {
@@ -62,7 +62,7 @@ public static class LstmOpRun
                 values["dh0"] = h0!.Grad!.ToArray();
                 values["dc0"] = c0!.Grad!.ToArray();
             }
-            var kernels = profiler.Report().Select(r => r.Kernel).ToList();
+            var kernels = profiler.Report().SelectMany(r => Enumerable.Repeat(r.Kernel, (int)r.Launches)).ToList(); // one name per launch
             tape.Reset();
             return (values, kernels);
         }

@@ -1,0 +1,94 @@
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+
+namespace GpuLstm.Device.GridPlans;
+
+/// <summary>
+/// A device's side of the grid recurrence: its limits, how many groups it keeps resident, the grid barrier's
+/// state (two ints, zero between launches) and the choice between the persistent plan and step mode.
+/// </summary>
+internal sealed class DeviceGrid(ComputeDevice device) : IDisposable
+{
+    private readonly ComputeDevice _device = device;
+    private readonly HashSet<string> _said = [];
+    private MemoryBuffer1D<int, Stride1D.Dense>? _barrier;
+    private GridLimits? _limits;
+
+    /// <summary>
+    /// CUDA: the SMs and the opt-in shared memory per group. OpenCL: compute units and local memory. The CPU
+    /// accelerator: its multiprocessors, each running one group at a time.
+    /// </summary>
+    public GridLimits Limits => _limits ??= LimitsOf(_device.Accelerator);
+
+    /// <summary>The barrier state [2], allocated zeroed on first use.</summary>
+    public ArrayView<int> Barrier
+    {
+        get
+        {
+            if (_barrier is null)
+            {
+                _barrier = _device.Accelerator.Allocate1D<int>(2);
+                _barrier.MemSetToZero();
+            }
+            return _barrier.View;
+        }
+    }
+
+    /// <summary>
+    /// Groups of both grid kernels the whole device keeps resident at <paramref name="groupSize"/> threads and
+    /// <paramref name="sharedBytes"/> of shared memory. CUDA asks its occupancy calculator; the CPU accelerator runs one
+    /// group per multiprocessor at a time; OpenCL promises no forward progress between groups at all, so one
+    /// group per compute unit is the most it is trusted with (persistent is never chosen there unasked).
+    /// </summary>
+    public int ResidentGroups(int groupSize, int sharedBytes)
+    {
+        var accelerator = _device.Accelerator;
+        if (accelerator is not CudaAccelerator)
+            return accelerator.NumMultiprocessors;
+        int perMultiprocessor = int.MaxValue;
+        foreach (var kernel in new[] { _device.Kernels.LstmGridForwardKernel, _device.Kernels.LstmGridBackwardKernel })
+        {
+            CudaSharedMemory.Allow(kernel, sharedBytes);
+            perMultiprocessor = Math.Min(perMultiprocessor,
+                accelerator.EstimateMaxActiveGroupsPerMultiprocessor(kernel, groupSize, sharedBytes));
+        }
+        return perMultiprocessor * accelerator.NumMultiprocessors;
+    }
+
+    /// <summary>
+    /// The persistent plan when asked for and possible; else step mode, saying once per reason why a persistent
+    /// request runs in step mode instead.
+    /// </summary>
+    public RecurrenceGridPlan Plan(bool persistent, int batch, int hidden)
+    {
+        if (persistent)
+        {
+            var plan = RecurrenceGridPlanner.Persistent(batch, hidden, Limits, ResidentGroups, out string whyNot);
+            if (plan is not null)
+                return plan;
+            string message = $"the persistent LSTM recurrence cannot run here ({whyNot}): it runs in step mode, one launch per step.";
+            if (_said.Add(message))
+                DeviceWarnings.Emit(_device.Options, message);
+        }
+        return RecurrenceGridPlanner.Stepwise(batch, hidden, Limits);
+    }
+
+    /// <summary>Before a launch: lets the kernel have its shared memory and, for a persistent launch, guards against deadlock.</summary>
+    public void Prepare(Kernel kernel, RecurrenceGridPlan plan, int sharedBytes)
+    {
+        CudaSharedMemory.Allow(kernel, sharedBytes);
+        if (plan.Persistent)
+            RecurrenceGridPlan.EnsureResident(Limits.Device, plan.Groups, ResidentGroups(plan.GroupSize, sharedBytes), plan.GroupSize, sharedBytes);
+    }
+
+    public void Dispose() => _barrier?.Dispose();
+
+    private static GridLimits LimitsOf(Accelerator accelerator) => accelerator switch
+    {
+        CudaAccelerator cuda => new GridLimits(cuda.Name, cuda.NumMultiprocessors, cuda.MaxNumThreadsPerGroup,
+            CudaSharedMemory.OptInLimit(cuda), 256),
+        _ => new GridLimits(accelerator.Name, accelerator.NumMultiprocessors, accelerator.MaxNumThreadsPerGroup,
+            accelerator.MaxSharedMemoryPerGroup, Math.Min(256, accelerator.MaxNumThreadsPerGroup)),
+    };
+}

@@ -1,0 +1,35 @@
+using GpuLstm.Kernels;
+
+namespace GpuLstm.Device.GridPlans;
+
+/// <summary>
+/// How an LSTM recurrence is laid out on a grid (<see cref="LstmGridKernels"/>): Groups groups of GroupSize threads,
+/// each owning Units hidden units, an element's dot products split over SplitK threads. Persistent: one launch
+/// per sequence with a grid barrier between steps, which needs all Groups resident at once (ResidentGroups says
+/// how many the device keeps); else step mode, one launch per step.
+/// </summary>
+public sealed record RecurrenceGridPlan(bool Persistent, int Groups, int GroupSize, int Units, int SplitK,
+    int ForwardSharedBytes, int BackwardSharedBytes, int ResidentGroups)
+{
+    /// <summary>The kernel's settings for a launch running <paramref name="steps"/> steps from <paramref name="firstStep"/>.</summary>
+    public RecurrenceGrid Launch(int firstStep, int steps, int totalSteps) =>
+        new() { FirstStep = firstStep, Steps = steps, TotalSteps = totalSteps, Units = Units, SplitK = SplitK };
+
+    /// <summary>Shared memory of the forward kernel: U's slice [H, 4 Units + 1] and the partial sums [group, 4], in floats.</summary>
+    public static long ForwardSharedFloats(int hidden, int units, int groupSize) => (long)hidden * (4 * units + 1) + 4L * groupSize;
+
+    /// <summary>Shared memory of the backward kernel: U's rows [Units, 4H + 1] and the partial sums [group, 4], in floats.</summary>
+    public static long BackwardSharedFloats(int hidden, int units, int groupSize) => (long)units * (4 * hidden + 1) + 4L * groupSize;
+
+    /// <summary>
+    /// The deadlock guard: a persistent launch whose grid is larger than the groups the device keeps resident
+    /// would spin forever in its grid barrier, so it is refused.
+    /// </summary>
+    public static void EnsureResident(string device, int groups, int resident, int groupSize, int sharedBytes)
+    {
+        if (groups > resident)
+            throw new InvalidOperationException($"LSTM persistent recurrence refused on {device}: its grid of {groups} groups " +
+                $"({groupSize} threads, {sharedBytes} bytes of shared memory each) is larger than the {resident} groups the device " +
+                "keeps resident, so the grid barrier between steps would deadlock. Use GPULSTM_RECURRENCE=stepwise or gemm.");
+    }
+}

@@ -1,0 +1,95 @@
+using System.Numerics;
+
+namespace GpuLstm.Device.GridPlans;
+
+/// <summary>
+/// Chooses a <see cref="RecurrenceGridPlan"/> for a shape on a device. Persistent: the fewest units per group that
+/// spread H over at most one group per multiprocessor, provided both kernels' slices of U fit a group's shared
+/// memory and the grid fits the resident groups. Step mode has no residency condition.
+/// </summary>
+public static class RecurrenceGridPlanner
+{
+    /// <summary>Most threads that share one element's dot products (a warp).</summary>
+    public const int MaxSplitK = 32;
+
+    /// <summary>
+    /// The persistent plan, or null with <paramref name="whyNot"/> saying why it cannot run.
+    /// <paramref name="residentGroups"/> answers, for a group size and shared memory in bytes, how many groups of
+    /// the two kernels the whole device keeps resident at once.
+    /// </summary>
+    public static RecurrenceGridPlan? Persistent(int batch, int hidden, GridLimits limits, Func<int, int, int> residentGroups,
+        out string whyNot)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        ArgumentNullException.ThrowIfNull(residentGroups);
+        Validate(batch, hidden);
+        for (int units = Math.Max(1, Ceil(hidden, limits.Multiprocessors)); units <= hidden; units++)
+        {
+            int groups = Ceil(hidden, units);
+            if (units > 1 && Ceil(hidden, units - 1) == groups && units > Ceil(hidden, limits.Multiprocessors))
+                continue; // the same grid with more shared memory
+            var (size, split) = GroupShape(batch, units, limits);
+            long bytes = 4 * Math.Max(RecurrenceGridPlan.ForwardSharedFloats(hidden, units, size),
+                RecurrenceGridPlan.BackwardSharedFloats(hidden, units, size));
+            if (bytes > limits.MaxSharedBytesPerGroup)
+            {
+                whyNot = $"U's slices for H={hidden} need {bytes / 1024.0:F1} KB of shared memory per group at {units} units " +
+                    $"per group ({groups} groups), more than the {limits.MaxSharedBytesPerGroup / 1024} KB a group has on {limits.Device}";
+                return null;
+            }
+            int resident = residentGroups(size, (int)bytes);
+            if (groups <= resident)
+            {
+                whyNot = "";
+                return Plan(true, hidden, units, size, split, resident);
+            }
+        }
+        whyNot = $"no grid for H={hidden}, B={batch} fits the groups {limits.Device} keeps resident";
+        return null;
+    }
+
+    /// <summary>The step-mode plan: the same slices as persistent where they fit, smaller where shared memory is short.</summary>
+    public static RecurrenceGridPlan Stepwise(int batch, int hidden, GridLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        Validate(batch, hidden);
+        for (int units = Math.Max(1, Ceil(hidden, limits.Multiprocessors)); units >= 1; units--)
+        {
+            var (size, split) = GroupShape(batch, units, limits);
+            long bytes = 4 * Math.Max(RecurrenceGridPlan.ForwardSharedFloats(hidden, units, size),
+                RecurrenceGridPlan.BackwardSharedFloats(hidden, units, size));
+            if (bytes <= limits.MaxSharedBytesPerGroup)
+                return Plan(false, hidden, units, size, split, resident: 0);
+        }
+        throw new ArgumentException($"LSTM step mode: H={hidden} needs more shared memory per group than the " +
+            $"{limits.MaxSharedBytesPerGroup / 1024} KB {limits.Device} has, even with one unit per group; use GPULSTM_RECURRENCE=gemm.");
+    }
+
+    /// <summary>
+    /// Threads per group and per element: each element gets as many threads (a power of two up to a warp) as the
+    /// group has to spare, and a group no larger than its elements need.
+    /// </summary>
+    private static (int Size, int SplitK) GroupShape(int batch, int units, GridLimits limits)
+    {
+        int most = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, Math.Min(limits.GroupSize, limits.MaxThreadsPerGroup)) + 1) / 2;
+        long elements = (long)batch * units;
+        int split = (int)Math.Clamp(most / elements, 1, MaxSplitK);
+        split = (int)BitOperations.RoundUpToPowerOf2((uint)split + 1) / 2; // a power of two
+        long needed = (long)BitOperations.RoundUpToPowerOf2((ulong)elements) * split;
+        int size = (int)Math.Max(split, Math.Min(most, needed));
+        return (size, split);
+    }
+
+    private static RecurrenceGridPlan Plan(bool persistent, int hidden, int units, int size, int split, int resident) =>
+        new(persistent, Ceil(hidden, units), size, units, split,
+            (int)(4 * RecurrenceGridPlan.ForwardSharedFloats(hidden, units, size)),
+            (int)(4 * RecurrenceGridPlan.BackwardSharedFloats(hidden, units, size)), resident);
+
+    private static void Validate(int batch, int hidden)
+    {
+        if (batch < 1 || hidden < 1)
+            throw new ArgumentOutOfRangeException(nameof(batch), $"LSTM grid recurrence: batch and hidden must be >= 1, got B={batch}, H={hidden}.");
+    }
+
+    private static int Ceil(int a, int b) => (a + b - 1) / b;
+}
