@@ -82,13 +82,11 @@ public static class LstmGridKernels
                         so += ho * slice[u + 3 * units];
                     }
                 }
-                if (split > 1)
-                {
-                    Store(partials, lane, si, sf, sg, so);
-                    Group.Barrier();
-                    if (part == 0 && computes)
-                        SumParts(partials, lane, split, ref si, ref sf, ref sg, ref so);
-                }
+                // Barriers outside any branch: inside `if (split > 1)` PoCL 6 summed wrongly (one group, seen in the tests).
+                Store(partials, lane, si, sf, sg, so);
+                Group.Barrier();
+                if (part == 0 && computes)
+                    SumParts(partials, lane, split, ref si, ref sf, ref sg, ref so);
                 if (part == 0 && live)
                 {
                     if (computes)
@@ -101,8 +99,7 @@ public static class LstmGridKernels
                     LstmKernels.ForwardElement(args, b * hidden + j, gatesT, bias, maskT, hPrev, cPrev, cNext, hNext,
                         recurrentMask, droppedNext);
                 }
-                if (split > 1)
-                    Group.Barrier(); // the partials are reused by the next pass
+                Group.Barrier(); // the partials are reused by the next pass
             }
             if (s + 1 < grid.Steps)
                 GridBarrier.Wait(barrier, Grid.DimX);
@@ -169,13 +166,10 @@ public static class LstmGridKernels
                         po += dGatesNext[row + 3 * hidden + col] * slice[u + 3 * hidden + col];
                     }
                 }
-                if (split > 1)
-                {
-                    Store(partials, lane, pi, pf, pg, po);
-                    Group.Barrier();
-                    if (part == 0 && live && hasNext)
-                        SumParts(partials, lane, split, ref pi, ref pf, ref pg, ref po);
-                }
+                Store(partials, lane, pi, pf, pg, po);
+                Group.Barrier();
+                if (part == 0 && live && hasNext)
+                    SumParts(partials, lane, split, ref pi, ref pf, ref pg, ref po);
                 if (part == 0 && live)
                 {
                     int e = b * hidden + j;
@@ -192,8 +186,7 @@ public static class LstmGridKernels
                     LstmKernels.BackwardElement(args, e, dh, gatesT, maskT, c.SubView(t * bh, bh), c.SubView((t + 1) * bh, bh),
                         dhOut, dhRecurrent, dc, dGatesT);
                 }
-                if (split > 1)
-                    Group.Barrier();
+                Group.Barrier();
             }
             if (s + 1 < grid.Steps)
                 GridBarrier.Wait(barrier, Grid.DimX);

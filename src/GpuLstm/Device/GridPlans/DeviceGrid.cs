@@ -1,6 +1,7 @@
 using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Runtime.Cuda;
+using ILGPU.Runtime.OpenCL;
 
 namespace GpuLstm.Device.GridPlans;
 
@@ -38,14 +39,15 @@ internal sealed class DeviceGrid(ComputeDevice device) : IDisposable
     /// <summary>
     /// Groups of both grid kernels the whole device keeps resident at <paramref name="groupSize"/> threads and
     /// <paramref name="sharedBytes"/> of shared memory. CUDA asks its occupancy calculator; the CPU accelerator runs one
-    /// group per multiprocessor at a time; OpenCL promises no forward progress between groups at all, so one
-    /// group per compute unit is the most it is trusted with (persistent is never chosen there unasked).
+    /// group per multiprocessor at a time. OpenCL promises no forward progress between groups at all, so a GPU is
+    /// trusted with one group per compute unit (see <see cref="Limits"/> for OpenCL CPU drivers); persistent is
+    /// never chosen unasked.
     /// </summary>
     public int ResidentGroups(int groupSize, int sharedBytes)
     {
         var accelerator = _device.Accelerator;
         if (accelerator is not CudaAccelerator)
-            return accelerator.NumMultiprocessors;
+            return Limits.Multiprocessors;
         int perMultiprocessor = int.MaxValue;
         foreach (var kernel in new[] { _device.Kernels.LstmGridForwardKernel, _device.Kernels.LstmGridBackwardKernel })
         {
@@ -84,10 +86,18 @@ internal sealed class DeviceGrid(ComputeDevice device) : IDisposable
 
     public void Dispose() => _barrier?.Dispose();
 
+    /// <summary>
+    /// An OpenCL CPU driver gets one group: ILGPU 1.5.3's OpenCL code keeps each group's dynamic shared memory pointer
+    /// in one program-scope variable, so on PoCL (whose groups run on threads with their own local memory) two
+    /// groups running at once read each other's slices (seen: step mode wrong with 2 groups, right with
+    /// POCL_CPU_MAX_CU_NUM=1). On GPUs every group's local memory starts at the same address, so it does no harm.
+    /// </summary>
     private static GridLimits LimitsOf(Accelerator accelerator) => accelerator switch
     {
         CudaAccelerator cuda => new GridLimits(cuda.Name, cuda.NumMultiprocessors, cuda.MaxNumThreadsPerGroup,
             CudaSharedMemory.OptInLimit(cuda), 256),
+        CLAccelerator { Device: CLDevice { DeviceType: CLDeviceType.CL_DEVICE_TYPE_CPU } } cpu => new GridLimits(cpu.Name, 1,
+            cpu.MaxNumThreadsPerGroup, cpu.MaxSharedMemoryPerGroup, Math.Min(256, cpu.MaxNumThreadsPerGroup)),
         _ => new GridLimits(accelerator.Name, accelerator.NumMultiprocessors, accelerator.MaxNumThreadsPerGroup,
             accelerator.MaxSharedMemoryPerGroup, Math.Min(256, accelerator.MaxNumThreadsPerGroup)),
     };
