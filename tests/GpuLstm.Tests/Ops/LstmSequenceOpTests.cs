@@ -1,4 +1,5 @@
 using GpuLstm.Autograd;
+using GpuLstm.Device;
 using GpuLstm.Kernels;
 using GpuLstm.Memory;
 using GpuLstm.Ops;
@@ -10,16 +11,23 @@ namespace GpuLstm.Tests.Ops;
 /// <summary>
 /// The LSTM sequence op against a double-precision reference: outputs, final h and c, and gradients
 /// for input, initial state, weights and bias against central finite differences of the reference.
-/// Written once, run per accelerator.
+/// Written once, run per accelerator; the grid recurrence's step mode and persistent kernel take the same checks.
 /// </summary>
 public abstract class LstmSequenceOpTests(DeviceFixture fixture)
 {
     [SkippableTheory]
-    [InlineData(6, 3, 7, 5, ActivationCode.Tanh, ActivationCode.Sigmoid, 0)]    // sizes that match no tile
-    [InlineData(9, 5, 19, 33, ActivationCode.Tanh, ActivationCode.Sigmoid, 300)] // larger, sampled FD
-    [InlineData(5, 2, 3, 4, ActivationCode.Relu, ActivationCode.HardSigmoid, 0)] // other activations
-    public void ForwardAndGradientsMatchReference(int steps, int batch, int inputs, int hidden, int cellAct, int recAct, int samples)
+    [InlineData(RecurrenceMode.Auto, 6, 3, 7, 5, ActivationCode.Tanh, ActivationCode.Sigmoid, 0)]    // sizes that match no tile
+    [InlineData(RecurrenceMode.Auto, 9, 5, 19, 33, ActivationCode.Tanh, ActivationCode.Sigmoid, 300)] // larger, sampled FD
+    [InlineData(RecurrenceMode.Auto, 5, 2, 3, 4, ActivationCode.Relu, ActivationCode.HardSigmoid, 0)] // other activations
+    [InlineData(RecurrenceMode.Stepwise, 6, 3, 7, 5, ActivationCode.Tanh, ActivationCode.Sigmoid, 0)]
+    [InlineData(RecurrenceMode.Stepwise, 5, 2, 3, 4, ActivationCode.Relu, ActivationCode.HardSigmoid, 0)]
+    [InlineData(RecurrenceMode.Persistent, 6, 3, 7, 5, ActivationCode.Tanh, ActivationCode.Sigmoid, 0)]
+    [InlineData(RecurrenceMode.Persistent, 9, 5, 19, 33, ActivationCode.Tanh, ActivationCode.Sigmoid, 300)]
+    [InlineData(RecurrenceMode.Persistent, 5, 2, 3, 4, ActivationCode.Relu, ActivationCode.HardSigmoid, 0)]
+    public void ForwardAndGradientsMatchReference(RecurrenceMode mode, int steps, int batch, int inputs, int hidden, int cellAct, int recAct,
+        int samples)
     {
+        using var _ = RecurrenceScope.Use(fixture.Device, mode);
         var device = fixture.Device;
         int g4 = 4 * hidden;
         var x = TestData.Uniform(1, steps * batch * inputs);
@@ -68,9 +76,13 @@ public abstract class LstmSequenceOpTests(DeviceFixture fixture)
         tape.Reset();
     }
 
-    [SkippableFact]
-    public void MaskedStepsCarryStateAndPassGradientsThrough()
+    [SkippableTheory]
+    [InlineData(RecurrenceMode.Auto)]
+    [InlineData(RecurrenceMode.Stepwise)]
+    [InlineData(RecurrenceMode.Persistent)]
+    public void MaskedStepsCarryStateAndPassGradientsThrough(RecurrenceMode mode)
     {
+        using var _ = RecurrenceScope.Use(fixture.Device, mode);
         var device = fixture.Device;
         int steps = 6, batch = 3, inputs = 4, hidden = 5, g4 = 4 * hidden;
         var x = TestData.Uniform(71, steps * batch * inputs);
@@ -163,6 +175,9 @@ public sealed class CpuLstmSequenceOpTests(CpuFixture fixture) : LstmSequenceOpT
 
 [Collection(Accelerators.CpuLaunched), Trait(Accelerators.Trait, Accelerators.CpuLaunched)]
 public sealed class CpuLaunchedLstmSequenceOpTests(CpuLaunchedFixture fixture) : LstmSequenceOpTests(fixture);
+
+[Collection(Accelerators.CpuGrid), Trait(Accelerators.Trait, Accelerators.CpuGrid)]
+public sealed class CpuGridLstmSequenceOpTests(CpuGridFixture fixture) : LstmSequenceOpTests(fixture);
 
 [Collection(Accelerators.Cuda), Trait(Accelerators.Trait, Accelerators.Cuda)]
 public sealed class CudaLstmSequenceOpTests(CudaFixture fixture) : LstmSequenceOpTests(fixture);
