@@ -13,7 +13,8 @@ public static class KernelsCommand
     private const string Details = """
         Compiles every GPU kernel to PTX (ISA 7.8, for sm_90) and OpenCL C 2.0, writes
         <Kernel>.ptx and <Kernel>.cl into DIR, and, when NVIDIA's ptxas is available, assembles each
-        PTX file and prints registers, spills and shared memory. ptxas is looked up in
+        PTX file and prints registers, spills and shared memory; then how the persistent LSTM kernel is laid
+        out on an H100/H200 (groups, units, shared memory per group) at those registers. ptxas is looked up in
         $GPULSTM_PTXAS, PATH, then .tools/cuda (see .ci/install-ptxas.sh).
         Exit code 1 when some kernel failed to compile or assemble.
         """;
@@ -50,6 +51,9 @@ public static class KernelsCommand
             : $"ptxas: {ptxas.FilePath} ({ptxas.Version()}), -arch={Ptxas.Architecture}");
         output.WriteLine();
         output.Write(KernelReportTable.Format(rows));
+        output.WriteLine();
+        output.Write(PersistentPlanTable.Format(rows.Where(r => r.Kernel.StartsWith("LstmGridKernels.", StringComparison.Ordinal))
+            .Select(r => r.Ptxas?.Registers).DefaultIfEmpty(null).Max()));
 
         int failed = rows.Count(r => r.Failed);
         if (rows.Count == 0)

@@ -1,4 +1,5 @@
 using GpuLstm.Device;
+using GpuLstm.Device.GridPlans;
 using GpuLstm.Tests.Infrastructure;
 
 namespace GpuLstm.Tests.Ops;
@@ -83,6 +84,22 @@ public abstract class LstmGridRecurrenceTests(DeviceFixture fixture)
         {
             device.Recurrence = before;
         }
+    }
+
+    [SkippableFact]
+    public void APersistentGridLargerThanTheResidentGroupsIsRefusedBeforeItLaunches()
+    {
+        var device = fixture.Device;
+        var grid = device.GridRecurrence;
+        var fits = RecurrenceGridPlanner.Stepwise(4, 16, grid.Limits);
+        int resident = grid.ResidentGroups(fits.GroupSize, fits.ForwardSharedBytes);
+        var tooLarge = fits with { Persistent = true, Groups = resident + 1, ResidentGroups = resident };
+        long launches = device.Counters.KernelLaunches;
+        var e = Assert.Throws<InvalidOperationException>(() => grid.Prepare(device.Kernels.LstmGridForwardKernel, tooLarge, fits.ForwardSharedBytes));
+        Assert.Contains($"{resident + 1} groups", e.Message, StringComparison.Ordinal);
+        Assert.Contains("deadlock", e.Message, StringComparison.Ordinal);
+        Assert.Equal(launches, device.Counters.KernelLaunches);
+        grid.Prepare(device.Kernels.LstmGridForwardKernel, tooLarge with { Groups = resident }, fits.ForwardSharedBytes);
     }
 
     [Fact]

@@ -20,7 +20,11 @@ internal sealed class DeviceGrid(ComputeDevice device) : IDisposable
     /// CUDA: the SMs and the opt-in shared memory per group. OpenCL: compute units and local memory. The CPU
     /// accelerator: its multiprocessors, each running one group at a time.
     /// </summary>
-    public GridLimits Limits => _limits ??= LimitsOf(_device.Accelerator);
+    public GridLimits Limits
+    {
+        get => _limits ??= LimitsOf(_device.Accelerator);
+        set => _limits = value; // test seam: a device with other limits
+    }
 
     /// <summary>The barrier state [2], allocated zeroed on first use.</summary>
     public ArrayView<int> Barrier

@@ -23,6 +23,7 @@ public static class RecurrenceGridPlanner
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentNullException.ThrowIfNull(residentGroups);
         Validate(batch, hidden);
+        int tooFew = -1; // the resident groups that a smaller grid still exceeded, if one did
         for (int units = Math.Max(1, Ceil(hidden, limits.Multiprocessors)); units <= hidden; units++)
         {
             int groups = Ceil(hidden, units);
@@ -33,8 +34,9 @@ public static class RecurrenceGridPlanner
                 RecurrenceGridPlan.BackwardSharedFloats(hidden, units, size));
             if (bytes > limits.MaxSharedBytesPerGroup)
             {
-                whyNot = $"U's slices for H={hidden} need {bytes / 1024.0:F1} KB of shared memory per group at {units} units " +
-                    $"per group ({groups} groups), more than the {limits.MaxSharedBytesPerGroup / 1024} KB a group has on {limits.Device}";
+                whyNot = FormattableString.Invariant($"U's slices for H={hidden} need {bytes / 1024.0:F1} KB of shared memory per group at {units} units ") +
+                    $"per group ({groups} groups), more than the {limits.MaxSharedBytesPerGroup / 1024} KB a group has on {limits.Device}" +
+                    (tooFew < 0 ? "" : $"; fewer units per group made more groups than the {tooFew} the device keeps resident");
                 return null;
             }
             int resident = residentGroups(size, (int)bytes);
@@ -43,6 +45,7 @@ public static class RecurrenceGridPlanner
                 whyNot = "";
                 return Plan(true, hidden, units, size, split, resident);
             }
+            tooFew = resident;
         }
         whyNot = $"no grid for H={hidden}, B={batch} fits the groups {limits.Device} keeps resident";
         return null;
