@@ -52,7 +52,7 @@ echo "bundle: rev $BUNDLE_GIT_REV, made $BUNDLE_DATE_UTC, .NET $BUNDLE_RUNTIME_V
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gpulstm-kit.XXXXXX")
 # One deadline for everything (the lent machine's call must leave time for a rerun): at KIT_TOTAL
 # seconds the script is stopped, and what it wrote to $OUT so far comes back.
-( sleep "${KIT_TOTAL:-420}" && echo "run.sh: overall deadline of ${KIT_TOTAL:-420}s reached, stopping" >&2 && kill -TERM $$ ) 2>/dev/null &
+( sleep "${KIT_TOTAL:-480}" && echo "run.sh: overall deadline of ${KIT_TOTAL:-480}s reached, stopping" >&2 && kill -TERM $$ ) 2>/dev/null &
 WATCHDOG=$!
 trap 'kill "$WATCHDOG" 2>/dev/null; rm -rf "$WORK"' EXIT
 INFO=$WORK/info.env
@@ -74,9 +74,9 @@ else
   STEPS=${KIT_STEPS:-1}; WARMUP=${KIT_WARMUP:-1}
   TORCH_STEPS=${KIT_TORCH_STEPS:-1}; TORCH_WARMUP=${KIT_TORCH_WARMUP:-1}
 fi
-# Worst case 45 + 150 + 90 + 2 x 60 = 405 s of phases, inside the 7 minutes a check may take.
+# Worst case 45 + 150 + 90 + 2 x 35 + 2 x 60 = 475 s of phases; the deadline (KIT_TOTAL, 480 s) keeps what ran.
 T_PREFLIGHT=${KIT_T_PREFLIGHT:-45}; T_TESTS=${KIT_T_TESTS:-150}; T_BENCH=${KIT_T_BENCH:-90}; T_TORCH=${KIT_T_TORCH:-60}
-T_STEPWISE=${KIT_T_STEPWISE:-45}
+T_STEPWISE=${KIT_T_STEPWISE:-35}; T_PERSISTENT=${KIT_T_PERSISTENT:-35}
 info SHAPES "$SHAPES"
 info GPULSTM_STEPS "$STEPS"; info GPULSTM_WARMUP "$WARMUP"
 info TORCH_STEPS "$TORCH_STEPS"; info TORCH_WARMUP "$TORCH_WARMUP"
@@ -284,9 +284,12 @@ phase tests "$T_TESTS" tests || FAILED=1
 
 # ---- benchmarks
 phase bench "$T_BENCH" bounded "${GPULSTM[@]}" bench --shapes "$SHAPES" --steps "$STEPS" --warmup "$WARMUP" --json "$WORK/gpulstm.json" || FAILED=1
-# Step mode (one fused kernel per step, issue 12) beside the GEMM path on the two shapes its goal names; its table
-# is in run.log. Not on the CPU self-test: there the fused CPU recurrence runs instead.
+# The persistent kernel (one launch per sequence) and step mode (one fused kernel per step), issue 12, beside the
+# GEMM path on the two shapes its goal names; their tables are in run.log. Not on the CPU self-test: there the
+# fused CPU recurrence runs instead. The CUDA test classes above hold both against the GEMM path first.
 if [[ $MODE == gpu ]]; then
+  phase bench-persistent "$T_PERSISTENT" bounded env GPULSTM_RECURRENCE=persistent "${GPULSTM[@]}" bench --shapes b8,xl --steps 5 --warmup 2 \
+    --json "$WORK/gpulstm-persistent.json" || FAILED=1
   phase bench-stepwise "$T_STEPWISE" bounded env GPULSTM_RECURRENCE=stepwise "${GPULSTM[@]}" bench --shapes b8,xl --steps 5 --warmup 2 \
     --json "$WORK/gpulstm-stepwise.json" || FAILED=1
 fi

@@ -5,7 +5,7 @@ namespace GpuLstm.Cli.Commands;
 
 /// <summary>
 /// <c>gpulstm bench --plan cuda|opencl</c>: the kernel launches per training step a GPU path issues, counted without
-/// a GPU. The step runs through the same op code on a CPU device set up as a GPU is: the per-step or step-mode
+/// a GPU. The step runs through the same op code on a CPU device set up as a GPU is: the per-step, step-mode or persistent
 /// recurrence (GPULSTM_RECURRENCE; auto is gemm there), a GEMM engine that reads transposed operands for free as
 /// cuBLAS and GpuLstm's kernel do (so no U^T copy), no CPU-only fused recurrence. Launch counts depend on T and
 /// the layers, not on B, I or H, so each shape runs at its own T with B = I = H = 4 (a test holds this against a

@@ -6,13 +6,15 @@ namespace GpuLstm.Tests.Cli;
 /// <summary>
 /// `gpulstm bench --plan cuda`: the launches per training step a GPU path issues, counted on the CPU. The shrunk
 /// shapes it counts at (B = I = H = 4) give the full-size counts, and the two recurrence modes give what their
-/// loops issue: per step 2 launches forward and 2 backward with GEMMs (417 at T = 100), 1 and 1 in step mode (218).
+/// loops issue: per step 2 launches forward and 2 backward with GEMMs (417 at T = 100), 1 and 1 in step mode (218),
+/// and with the persistent kernel one launch forward and one backward per sequence (20, whatever T).
 /// </summary>
 public sealed class LaunchPlanTests
 {
     [Theory]
     [InlineData(RecurrenceMode.Gemm)]
     [InlineData(RecurrenceMode.Stepwise)]
+    [InlineData(RecurrenceMode.Persistent)]
     public void ShrunkShapesCountWhatFullSizeShapesLaunch(RecurrenceMode mode)
     {
         using var device = ComputeDevice.Create(DeviceKind.Cpu, LaunchPlan.PlanOptions(mode));
@@ -30,6 +32,10 @@ public sealed class LaunchPlanTests
         using var device = ComputeDevice.Create(DeviceKind.Cpu, LaunchPlan.PlanOptions(RecurrenceMode.Stepwise));
         // Step mode saves a launch per step forward and per step but t = 0 backward (which had no GEMM): 2T - 1 fewer.
         Assert.Equal(417 - 2 * 100 + 1, LaunchPlan.Count(device, BenchShape.Large));
+        using var persistent = ComputeDevice.Create(DeviceKind.Cpu, LaunchPlan.PlanOptions(RecurrenceMode.Persistent));
+        // The issue's goal: at most 20 launches per training step at T = 100 (the loops' 2T - 1 become 1).
+        Assert.Equal(218 - 2 * 100 + 2, LaunchPlan.Count(persistent, BenchShape.Large));
+        Assert.Equal(20, LaunchPlan.Count(persistent, BenchShape.Small));
     }
 
     [Fact]
