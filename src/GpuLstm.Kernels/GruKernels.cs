@@ -30,53 +30,59 @@ public static class GruKernels
         ArrayView<float> recurrentMask, // [B, 3H] per-gate recurrent dropout mask, read only when HasRecurrentDropout
         ArrayView<float> hDroppedNext)  // [B, 3H] h_t * recurrentMask, written only when HasRecurrentDropout
     {
-        int hidden = args.Hidden;
-        int total = args.Batch * hidden;
+        int total = args.Batch * args.Hidden;
         for (int e = index; e < total; e += launched)
+            ForwardElement(args, e, gates, recurrent, bias, mask, hPrev, resetHidden, hNext, recurrentMask, hDroppedNext);
+    }
+
+    /// <summary>One element (b, j) of <see cref="GruPointwiseForward"/>: recurrent holds this step's h U.</summary>
+    internal static void ForwardElement(RecurrentStepArgs args, int e, ArrayView<float> gates, ArrayView<float> recurrent,
+        ArrayView<float> bias, ArrayView<float> mask, ArrayView<float> hPrev, ArrayView<float> resetHidden, ArrayView<float> hNext,
+        ArrayView<float> recurrentMask, ArrayView<float> hDroppedNext)
+    {
+        int hidden = args.Hidden;
+        int b = e / hidden;
+        int j = e - b * hidden;
+        int z = b * 3 * hidden + j, r = z + hidden, c = z + 2 * hidden; // this element's z, r, h in a [B, 3H] row
+        bool masked = args.HasMask != 0 && mask[b] == 0f;
+        if ((args.Stages & GruStage.Gates) != 0)
         {
-            int b = e / hidden;
-            int j = e - b * hidden;
-            int z = b * 3 * hidden + j, r = z + hidden, c = z + 2 * hidden; // this element's z, r, h in a [B, 3H] row
-            bool masked = args.HasMask != 0 && mask[b] == 0f;
-            if ((args.Stages & GruStage.Gates) != 0)
+            if (!masked)
             {
-                if (!masked)
-                {
-                    gates[z] = Act.Apply(args.RecurrentActivation, gates[z] + recurrent[z] + GateBias(args, bias, j));
-                    gates[r] = Act.Apply(args.RecurrentActivation, gates[r] + recurrent[r] + GateBias(args, bias, hidden + j));
-                }
-                // A masked row still writes its (zero) GEMM input: the weight-grad GEMM reads every row.
-                if (args.ResetAfter == 0)
-                    resetHidden[e] = masked ? 0f : gates[r] * DroppedH(args, hPrev[e], recurrentMask, c);
+                gates[z] = Act.Apply(args.RecurrentActivation, gates[z] + recurrent[z] + GateBias(args, bias, j));
+                gates[r] = Act.Apply(args.RecurrentActivation, gates[r] + recurrent[r] + GateBias(args, bias, hidden + j));
             }
-            if ((args.Stages & GruStage.Candidate) != 0)
+            // A masked row still writes its (zero) GEMM input: the weight-grad GEMM reads every row.
+            if (args.ResetAfter == 0)
+                resetHidden[e] = masked ? 0f : gates[r] * DroppedH(args, hPrev[e], recurrentMask, c);
+        }
+        if ((args.Stages & GruStage.Candidate) != 0)
+        {
+            if (masked)
             {
-                if (masked)
-                {
-                    hNext[e] = hPrev[e];
-                    if (args.HasRecurrentDropout != 0)
-                        DropPerGate(hPrev[e], z, hidden, recurrentMask, hDroppedNext);
-                    continue;
-                }
-                float pre = gates[c] + (args.HasBias != 0 ? bias[2 * hidden + j] : 0f);
-                if (args.ResetAfter != 0)
-                {
-                    float recurrentH = recurrent[c] + (args.HasBias != 0 ? bias[5 * hidden + j] : 0f);
-                    recurrent[c] = recurrentH; // backward's dr = dh~_pre * (h U_h + b_rh)
-                    pre += gates[r] * recurrentH;
-                }
-                else
-                {
-                    pre += recurrent[c];
-                }
-                float candidate = Act.Apply(args.Activation, pre);
-                float update = gates[z];
-                gates[c] = candidate;
-                float h = update * hPrev[e] + (1f - update) * candidate;
-                hNext[e] = h;
+                hNext[e] = hPrev[e];
                 if (args.HasRecurrentDropout != 0)
-                    DropPerGate(h, z, hidden, recurrentMask, hDroppedNext);
+                    DropPerGate(hPrev[e], z, hidden, recurrentMask, hDroppedNext);
+                return;
             }
+            float pre = gates[c] + (args.HasBias != 0 ? bias[2 * hidden + j] : 0f);
+            if (args.ResetAfter != 0)
+            {
+                float recurrentH = recurrent[c] + (args.HasBias != 0 ? bias[5 * hidden + j] : 0f);
+                recurrent[c] = recurrentH; // backward's dr = dh~_pre * (h U_h + b_rh)
+                pre += gates[r] * recurrentH;
+            }
+            else
+            {
+                pre += recurrent[c];
+            }
+            float candidate = Act.Apply(args.Activation, pre);
+            float update = gates[z];
+            gates[c] = candidate;
+            float h = update * hPrev[e] + (1f - update) * candidate;
+            hNext[e] = h;
+            if (args.HasRecurrentDropout != 0)
+                DropPerGate(h, z, hidden, recurrentMask, hDroppedNext);
         }
     }
 
@@ -104,67 +110,83 @@ public static class GruKernels
     {
         int hidden = args.Hidden;
         int total = args.Batch * hidden;
-        bool resetAfter = args.ResetAfter != 0;
         for (int e = index; e < total; e += launched)
         {
-            int b = e / hidden;
-            int j = e - b * hidden;
-            int z = b * 3 * hidden + j, r = z + hidden, c = z + 2 * hidden;
-            bool masked = args.HasMask != 0 && mask[b] == 0f;
+            float dh = 0f; // the candidate stage's grad of h_t from step t+1: the direct part, and the dropped copies' grads
             if ((args.Stages & GruStage.Candidate) != 0)
             {
-                float dh = dhRecurrent[e];
+                int z = e / hidden * 3 * hidden + e % hidden;
+                dh = dhRecurrent[e];
                 if (args.HasRecurrentDropout != 0)
-                    dh += dhDropped[z] * recurrentMask[z] + dhDropped[r] * recurrentMask[r] + dhDropped[c] * recurrentMask[c];
-                if (args.HasOutputGrad != 0)
-                    dh += dhOutput[e];
-                float dz = 0f, dc = 0f;
-                if (masked)
-                {
-                    dhRecurrent[e] = dh; // h_t = h_{t-1}: the grad passes straight through
-                }
-                else
-                {
-                    float update = gates[z], candidate = gates[c];
-                    dc = dh * (1f - update) * Act.DerivFromOutput(args.Activation, candidate);
-                    dz = dh * (hPrev[e] - candidate) * Act.DerivFromOutput(args.RecurrentActivation, update);
-                    dhRecurrent[e] = dh * update;
-                }
-                dInput[z] = dz;
-                dInput[c] = dc;
-                if (resetAfter)
-                {
-                    dRecurrent[z] = dz;
-                    dRecurrent[c] = masked ? 0f : dc * gates[r];
-                }
+                    dh += dhDropped[z] * recurrentMask[z] + dhDropped[z + hidden] * recurrentMask[z + hidden]
+                        + dhDropped[z + 2 * hidden] * recurrentMask[z + 2 * hidden];
             }
-            if ((args.Stages & GruStage.Gates) != 0)
+            BackwardElement(args, e, dh, gates, recurrent, mask, hPrev, dhOutput, dhRecurrent, dResetHidden, dInput, dRecurrent,
+                recurrentMask, dhDropped);
+        }
+    }
+
+    /// <summary>One element (b, j) of <see cref="GruPointwiseBackward"/>, given the candidate stage's recurrent grad dh.</summary>
+    internal static void BackwardElement(RecurrentStepArgs args, int e, float dh, ArrayView<float> gates, ArrayView<float> recurrent,
+        ArrayView<float> mask, ArrayView<float> hPrev, ArrayView<float> dhOutput, ArrayView<float> dhRecurrent, ArrayView<float> dResetHidden,
+        ArrayView<float> dInput, ArrayView<float> dRecurrent, ArrayView<float> recurrentMask, ArrayView<float> dhDropped)
+    {
+        int hidden = args.Hidden;
+        bool resetAfter = args.ResetAfter != 0;
+        int b = e / hidden;
+        int j = e - b * hidden;
+        int z = b * 3 * hidden + j, r = z + hidden, c = z + 2 * hidden;
+        bool masked = args.HasMask != 0 && mask[b] == 0f;
+        if ((args.Stages & GruStage.Candidate) != 0)
+        {
+            if (args.HasOutputGrad != 0)
+                dh += dhOutput[e];
+            float dz = 0f, dc = 0f;
+            if (masked)
             {
-                float dr = 0f, dResetInput = 0f; // dResetInput: d(the h that r multiplies), reset_before
-                if (!masked)
-                {
-                    float reset = gates[r];
-                    float dReset;
-                    if (resetAfter)
-                    {
-                        dReset = dInput[c] * recurrent[c];
-                    }
-                    else
-                    {
-                        float dResetH = dResetHidden[e];
-                        dReset = dResetH * DroppedH(args, hPrev[e], recurrentMask, c);
-                        dResetInput = dResetH * reset;
-                    }
-                    dr = dReset * Act.DerivFromOutput(args.RecurrentActivation, reset);
-                }
-                dInput[r] = dr;
-                if (resetAfter)
-                    dRecurrent[r] = dr;
-                else if (args.HasRecurrentDropout != 0)
-                    dhDropped[c] = dResetInput;
-                else
-                    dhRecurrent[e] += dResetInput;
+                dhRecurrent[e] = dh; // h_t = h_{t-1}: the grad passes straight through
             }
+            else
+            {
+                float update = gates[z], candidate = gates[c];
+                dc = dh * (1f - update) * Act.DerivFromOutput(args.Activation, candidate);
+                dz = dh * (hPrev[e] - candidate) * Act.DerivFromOutput(args.RecurrentActivation, update);
+                dhRecurrent[e] = dh * update;
+            }
+            dInput[z] = dz;
+            dInput[c] = dc;
+            if (resetAfter)
+            {
+                dRecurrent[z] = dz;
+                dRecurrent[c] = masked ? 0f : dc * gates[r];
+            }
+        }
+        if ((args.Stages & GruStage.Gates) != 0)
+        {
+            float dr = 0f, dResetInput = 0f; // dResetInput: d(the h that r multiplies), reset_before
+            if (!masked)
+            {
+                float reset = gates[r];
+                float dReset;
+                if (resetAfter)
+                {
+                    dReset = dInput[c] * recurrent[c];
+                }
+                else
+                {
+                    float dResetH = dResetHidden[e];
+                    dReset = dResetH * DroppedH(args, hPrev[e], recurrentMask, c);
+                    dResetInput = dResetH * reset;
+                }
+                dr = dReset * Act.DerivFromOutput(args.RecurrentActivation, reset);
+            }
+            dInput[r] = dr;
+            if (resetAfter)
+                dRecurrent[r] = dr;
+            else if (args.HasRecurrentDropout != 0)
+                dhDropped[c] = dResetInput;
+            else
+                dhRecurrent[e] += dResetInput;
         }
     }
 

@@ -13,6 +13,8 @@ namespace GpuLstm.Kernels;
 /// </summary>
 public static class LstmGridKernels
 {
+    private const int Gates = 4;
+
     /// <summary>
     /// Forward steps FirstStep .. FirstStep + Steps - 1. Shared memory: U's slice [H, 4 Units + 1] (padded row)
     /// then the partial sums [group size, 4]. Per step as <see cref="LstmKernels.LstmPointwiseForward"/>, on gates
@@ -30,76 +32,45 @@ public static class LstmGridKernels
         ArrayView<float> hDropped,        // [T+1, B, 4H], written only when HasRecurrentDropout
         ArrayView<int> barrier)           // [2] grid barrier state, zero between launches
     {
+        int hidden = args.Hidden, batch = args.Batch, units = grid.Units, split = grid.SplitK;
+        int j0 = Grid.IdxX * units, sliceLength = hidden * (Gates * units + 1);
         var shared = SharedMemory.GetDynamic<float>();
-        int hidden = args.Hidden, batch = args.Batch, units = grid.Units, lane = Group.IdxX, size = Group.DimX;
-        int j0 = Grid.IdxX * units, stride = 4 * units + 1;
-        var slice = shared.SubView(0, hidden * stride);                   // [H, 4 Units + 1]
-        var partials = shared.SubView(hidden * stride, size * 4);        // [group size, 4]
-        for (int x = lane; x < hidden * 4 * units; x += size)
-        {
-            int k = x / (4 * units), r = x - k * 4 * units, gate = r / units, jl = r - gate * units;
-            slice[k * stride + r] = j0 + jl < hidden ? recurrentKernel[k * 4 * hidden + gate * hidden + j0 + jl] : 0f;
-        }
+        var slice = shared.SubView(0, sliceLength);                          // [H, 4 Units + 1]
+        var partials = shared.SubView(sliceLength, Group.DimX * 4);         // [group size, 4]
+        GridSteps.StageColumns(slice, recurrentKernel, hidden, Gates, units, j0);
         Group.Barrier();
 
         long bh = (long)batch * hidden;
-        int elements = batch * units, split = grid.SplitK, perPass = size / split;
-        int part = lane % split, own = lane / split;
+        bool dropout = args.HasRecurrentDropout != 0;
+        int elements = batch * units, perPass = Group.DimX / split, part = Group.IdxX % split, own = Group.IdxX / split;
         for (int s = 0; s < grid.Steps; s++)
         {
             int t = grid.FirstStep + s;
             var gatesT = gates.SubView(t * 4 * bh, 4 * bh);
             var maskT = args.HasMask != 0 ? mask.SubView((long)t * batch, batch) : mask;
             var hPrev = h.SubView(t * bh, bh);
-            var hNext = h.SubView((t + 1) * bh, bh);
-            var cPrev = c.SubView(t * bh, bh);
-            var cNext = c.SubView((t + 1) * bh, bh);
-            var droppedNext = args.HasRecurrentDropout != 0 ? hDropped.SubView((t + 1) * 4 * bh, 4 * bh) : hDropped;
+            var droppedNext = dropout ? hDropped.SubView((t + 1) * 4 * bh, 4 * bh) : hDropped;
             for (int first = 0; first < elements; first += perPass) // the same trip count for every thread: barriers inside
             {
-                int el = first + own, b = el / units, j = j0 + el - b * units;
+                int el = first + own, b = el / units, jl = el - b * units, j = j0 + jl;
                 bool live = el < elements && j < hidden;
                 bool computes = live && (args.HasMask == 0 || maskT[b] != 0f);
-                int row = b * 4 * hidden, jl = j - j0;
-                float si = 0f, sf = 0f, sg = 0f, so = 0f;
+                var sums = computes
+                    ? GridSteps.ColumnProducts(slice, hPrev, recurrentMask, dropout, hidden, Gates, units, b, jl, part, split)
+                    : default;
+                sums = GridSteps.Combine(partials, sums, part, split);
+                if (part != 0 || !live)
+                    continue;
+                int row = b * 4 * hidden;
                 if (computes)
                 {
-                    for (int k = part; k < hidden; k += split)
-                    {
-                        float hk = hPrev[b * hidden + k];
-                        float hi = hk, hf = hk, hg = hk, ho = hk;
-                        if (args.HasRecurrentDropout != 0)
-                        {
-                            hi *= recurrentMask[row + k];
-                            hf *= recurrentMask[row + hidden + k];
-                            hg *= recurrentMask[row + 2 * hidden + k];
-                            ho *= recurrentMask[row + 3 * hidden + k];
-                        }
-                        int u = k * stride + jl;
-                        si += hi * slice[u];
-                        sf += hf * slice[u + units];
-                        sg += hg * slice[u + 2 * units];
-                        so += ho * slice[u + 3 * units];
-                    }
+                    gatesT[row + j] += sums.A;
+                    gatesT[row + hidden + j] += sums.B;
+                    gatesT[row + 2 * hidden + j] += sums.C;
+                    gatesT[row + 3 * hidden + j] += sums.D;
                 }
-                // Barriers outside any branch: inside `if (split > 1)` PoCL 6 summed wrongly (one group, seen in the tests).
-                Store(partials, lane, si, sf, sg, so);
-                Group.Barrier();
-                if (part == 0 && computes)
-                    SumParts(partials, lane, split, ref si, ref sf, ref sg, ref so);
-                if (part == 0 && live)
-                {
-                    if (computes)
-                    {
-                        gatesT[row + j] += si;
-                        gatesT[row + hidden + j] += sf;
-                        gatesT[row + 2 * hidden + j] += sg;
-                        gatesT[row + 3 * hidden + j] += so;
-                    }
-                    LstmKernels.ForwardElement(args, b * hidden + j, gatesT, bias, maskT, hPrev, cPrev, cNext, hNext,
-                        recurrentMask, droppedNext);
-                }
-                Group.Barrier(); // the partials are reused by the next pass
+                LstmKernels.ForwardElement(args, b * hidden + j, gatesT, bias, maskT, hPrev, c.SubView(t * bh, bh), c.SubView((t + 1) * bh, bh),
+                    h.SubView((t + 1) * bh, bh), recurrentMask, droppedNext);
             }
             if (s + 1 < grid.Steps)
                 GridBarrier.Wait(barrier, Grid.DimX);
@@ -125,92 +96,44 @@ public static class LstmGridKernels
         ArrayView<float> recurrentMask,   // [B, 4H], read only when HasRecurrentDropout
         ArrayView<int> barrier)           // [2]
     {
+        int hidden = args.Hidden, batch = args.Batch, units = grid.Units, split = grid.SplitK;
+        int j0 = Grid.IdxX * units, sliceLength = units * (Gates * hidden + 1);
         var shared = SharedMemory.GetDynamic<float>();
-        int hidden = args.Hidden, batch = args.Batch, units = grid.Units, lane = Group.IdxX, size = Group.DimX;
-        int j0 = Grid.IdxX * units, stride = 4 * hidden + 1;
-        var slice = shared.SubView(0, units * stride);                    // [Units, 4H + 1]: U[j0 .. j0 + Units, :]
-        var partials = shared.SubView(units * stride, size * 4);         // [group size, 4]
-        for (int x = lane; x < units * 4 * hidden; x += size)
-        {
-            int jl = x / (4 * hidden), col = x - jl * 4 * hidden;
-            slice[jl * stride + col] = j0 + jl < hidden ? recurrentKernel[(j0 + jl) * 4 * hidden + col] : 0f;
-        }
+        var slice = shared.SubView(0, sliceLength);                          // [Units, 4H + 1]: U[j0 .. j0 + Units, :]
+        var partials = shared.SubView(sliceLength, Group.DimX * 4);         // [group size, 4]
+        GridSteps.StageRows(slice, recurrentKernel, hidden, Gates, units, j0);
         Group.Barrier();
 
         long bh = (long)batch * hidden;
-        int elements = batch * units, split = grid.SplitK, perPass = size / split;
-        int part = lane % split, own = lane / split;
-        bool passesThrough = args.HasMask != 0 || args.HasRecurrentDropout != 0;
+        bool dropout = args.HasRecurrentDropout != 0;
+        // Without masks or dropout dhRecurrent holds dh_{t+1} itself, which the product replaces.
+        bool passesThrough = args.HasMask != 0 || dropout;
+        int elements = batch * units, perPass = Group.DimX / split, part = Group.IdxX % split, own = Group.IdxX / split;
         for (int s = 0; s < grid.Steps; s++)
         {
             int t = grid.FirstStep - s;
             bool hasNext = t < grid.TotalSteps - 1;
-            var gatesT = gates.SubView(t * 4 * bh, 4 * bh);
             var dGatesT = dGates.SubView(t * 4 * bh, 4 * bh);
             var dGatesNext = hasNext ? dGates.SubView((t + 1) * 4 * bh, 4 * bh) : dGatesT;
             var maskT = args.HasMask != 0 ? mask.SubView((long)t * batch, batch) : mask;
             var dhOut = args.HasOutputGrad != 0 ? dhOutput.SubView(t * bh, bh) : dhOutput;
             for (int first = 0; first < elements; first += perPass)
             {
-                int el = first + own, b = el / units, j = j0 + el - b * units;
+                int el = first + own, b = el / units, jl = el - b * units, j = j0 + jl;
                 bool live = el < elements && j < hidden;
-                int row = b * 4 * hidden, u = (j - j0) * stride;
-                float pi = 0f, pf = 0f, pg = 0f, po = 0f;
-                if (live && hasNext)
-                {
-                    for (int col = part; col < hidden; col += split)
-                    {
-                        pi += dGatesNext[row + col] * slice[u + col];
-                        pf += dGatesNext[row + hidden + col] * slice[u + hidden + col];
-                        pg += dGatesNext[row + 2 * hidden + col] * slice[u + 2 * hidden + col];
-                        po += dGatesNext[row + 3 * hidden + col] * slice[u + 3 * hidden + col];
-                    }
-                }
-                Store(partials, lane, pi, pf, pg, po);
-                Group.Barrier();
-                if (part == 0 && live && hasNext)
-                    SumParts(partials, lane, split, ref pi, ref pf, ref pg, ref po);
-                if (part == 0 && live)
-                {
-                    int e = b * hidden + j;
-                    // Without masks or dropout dhRecurrent holds dh_{t+1} itself, which the product replaces.
-                    float dh = !hasNext || passesThrough ? dhRecurrent[e] : 0f;
-                    if (hasNext && args.HasRecurrentDropout != 0)
-                    {
-                        int at = row + j;
-                        dh += pi * recurrentMask[at] + pf * recurrentMask[at + hidden] + pg * recurrentMask[at + 2 * hidden]
-                            + po * recurrentMask[at + 3 * hidden];
-                    }
-                    else if (hasNext)
-                        dh += pi + pf + pg + po;
-                    LstmKernels.BackwardElement(args, e, dh, gatesT, maskT, c.SubView(t * bh, bh), c.SubView((t + 1) * bh, bh),
-                        dhOut, dhRecurrent, dc, dGatesT);
-                }
-                Group.Barrier();
+                var sums = live && hasNext ? GridSteps.RowProducts(slice, dGatesNext, hidden, Gates, b, jl, part, split) : default;
+                sums = GridSteps.Combine(partials, sums, part, split);
+                if (part != 0 || !live)
+                    continue;
+                int e = b * hidden + j;
+                float dh = !hasNext || passesThrough ? dhRecurrent[e] : 0f;
+                if (hasNext)
+                    dh += GridSteps.Fold(sums, recurrentMask, dropout, b * 4 * hidden + j, hidden, Gates);
+                LstmKernels.BackwardElement(args, e, dh, gates.SubView(t * 4 * bh, 4 * bh), maskT, c.SubView(t * bh, bh),
+                    c.SubView((t + 1) * bh, bh), dhOut, dhRecurrent, dc, dGatesT);
             }
             if (s + 1 < grid.Steps)
                 GridBarrier.Wait(barrier, Grid.DimX);
-        }
-    }
-
-    private static void Store(ArrayView<float> partials, int lane, float a, float b, float c, float d)
-    {
-        partials[lane * 4] = a;
-        partials[lane * 4 + 1] = b;
-        partials[lane * 4 + 2] = c;
-        partials[lane * 4 + 3] = d;
-    }
-
-    /// <summary>Adds the partial sums of the split - 1 threads after <paramref name="lane"/>, in lane order.</summary>
-    private static void SumParts(ArrayView<float> partials, int lane, int split, ref float a, ref float b, ref float c, ref float d)
-    {
-        for (int p = 1; p < split; p++)
-        {
-            int at = (lane + p) * 4;
-            a += partials[at];
-            b += partials[at + 1];
-            c += partials[at + 2];
-            d += partials[at + 3];
         }
     }
 }

@@ -161,7 +161,7 @@ public sealed class ComputeDevice : IDisposable
     internal GridPlans.LstmRecurrenceRoute LstmRecurrencePath(bool recurrentDropout, int batch, int hidden)
     {
         if (Recurrence is RecurrenceMode.Stepwise or RecurrenceMode.Persistent)
-            return new(null, GridRecurrence.Plan(Recurrence == RecurrenceMode.Persistent, batch, hidden));
+            return new(null, GridRecurrence.Plan(GridPlans.GridCell.Lstm, Recurrence == RecurrenceMode.Persistent, batch, hidden));
         if (!FusesCpuRecurrence)
             return new(null, null);
         if (!recurrentDropout)
@@ -174,6 +174,28 @@ public sealed class ComputeDevice : IDisposable
         }
         return new(null, null);
     }
+
+    /// <summary>
+    /// A GRU's path: the grid recurrence's plan when step mode or persistent is asked for and the layer is reset_after
+    /// (Keras 3's default); null for per-step GEMMs. reset_before needs a GEMM between its halves, so it keeps the GEMM
+    /// path, and the device says so once.
+    /// </summary>
+    internal GridPlans.RecurrenceGridPlan? GruRecurrencePath(bool resetAfter, int batch, int hidden)
+    {
+        if (Recurrence is not (RecurrenceMode.Stepwise or RecurrenceMode.Persistent))
+            return null;
+        if (resetAfter)
+            return GridRecurrence.Plan(GridPlans.GridCell.Gru, Recurrence == RecurrenceMode.Persistent, batch, hidden);
+        if (!_saidResetBeforeRunsGemm)
+        {
+            _saidResetBeforeRunsGemm = true;
+            DeviceWarnings.Emit(Options, $"a GRU with reset_after=false runs its recurrence as GEMMs plus pointwise kernels per step, not " +
+                $"{RecurrenceModeChoice.Name(Recurrence)}: its reset gate multiplies h before the recurrent GEMM, which the grid kernels do not do.");
+        }
+        return null;
+    }
+
+    private bool _saidResetBeforeRunsGemm;
 
     /// <summary>The grid recurrence's limits, barrier state and plans on this device.</summary>
     internal GridPlans.DeviceGrid GridRecurrence { get; }

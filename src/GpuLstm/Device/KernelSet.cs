@@ -17,7 +17,7 @@ using View = ArrayView<float>;
 /// per-time-step kernels of an LSTM. The hottest of them (LSTM and GRU pointwise, Adam, axis swaps,
 /// fill, axpby) come from <see cref="CpuKernelSet"/> instead: SIMD host code with the kernels' math.
 /// </summary>
-internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Action<string> countLaunch)
+internal sealed partial class KernelSet(Accelerator accelerator, bool hostThreads, Action<string> countLaunch)
 {
     private readonly Accelerator _accelerator = accelerator;
     private readonly bool _hostThreads = hostThreads;
@@ -34,48 +34,6 @@ internal sealed class KernelSet(Accelerator accelerator, bool hostThreads, Actio
 
     private Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View, View>? _lstmBackward;
     public Action<Index1D, int, LstmStepArgs, View, View, View, View, View, View, View, View, View, View> LstmBackward => _cpu?.LstmBackward ?? Auto(ref _lstmBackward, LstmKernels.LstmPointwiseBackward);
-
-    private Action<KernelConfig, LstmStepArgs, RecurrenceGrid, View, View, View, View, View, View, View, View, ArrayView<int>>? _lstmGridForward;
-    private Action<KernelConfig, LstmStepArgs, RecurrenceGrid, View, View, View, View, View, View, View, View, ArrayView<int>> LoadedLstmGridForward =>
-        _lstmGridForward ??= _accelerator.LoadStreamKernel<LstmStepArgs, RecurrenceGrid, View, View, View, View, View, View, View, View, ArrayView<int>>(
-            LstmGridKernels.Forward);
-
-    /// <summary>The grid recurrence's forward (explicitly grouped: ILGPU's launcher on every accelerator, CPU included).</summary>
-    public Action<KernelConfig, LstmStepArgs, RecurrenceGrid, View, View, View, View, View, View, View, View, ArrayView<int>> LstmGridForward
-    {
-        get
-        {
-            var launch = LoadedLstmGridForward;
-            return (config, args, grid, u, gates, bias, mask, h, c, recurrentMask, hDropped, barrier) =>
-            {
-                _countLaunch(nameof(LstmGridForward));
-                launch(config, args, grid, u, gates, bias, mask, h, c, recurrentMask, hDropped, barrier);
-            };
-        }
-    }
-
-    /// <summary>The loaded forward kernel, for occupancy queries and CUDA attributes.</summary>
-    public Kernel LstmGridForwardKernel => LoadedLstmGridForward.GetKernel();
-
-    private Action<KernelConfig, LstmStepArgs, RecurrenceGrid, View, View, View, View, View, View, View, View, View, ArrayView<int>>? _lstmGridBackward;
-    private Action<KernelConfig, LstmStepArgs, RecurrenceGrid, View, View, View, View, View, View, View, View, View, ArrayView<int>> LoadedLstmGridBackward =>
-        _lstmGridBackward ??= _accelerator.LoadStreamKernel<LstmStepArgs, RecurrenceGrid, View, View, View, View, View, View, View, View, View, ArrayView<int>>(
-            LstmGridKernels.Backward);
-
-    public Action<KernelConfig, LstmStepArgs, RecurrenceGrid, View, View, View, View, View, View, View, View, View, ArrayView<int>> LstmGridBackward
-    {
-        get
-        {
-            var launch = LoadedLstmGridBackward;
-            return (config, args, grid, u, dGates, gates, mask, c, dhOutput, dhRecurrent, dc, recurrentMask, barrier) =>
-            {
-                _countLaunch(nameof(LstmGridBackward));
-                launch(config, args, grid, u, dGates, gates, mask, c, dhOutput, dhRecurrent, dc, recurrentMask, barrier);
-            };
-        }
-    }
-
-    public Kernel LstmGridBackwardKernel => LoadedLstmGridBackward.GetKernel();
 
     private Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View>? _gruForward;
     public Action<Index1D, int, RecurrentStepArgs, View, View, View, View, View, View, View, View, View> GruForward => _cpu?.GruForward ?? Auto(ref _gruForward, GruKernels.GruPointwiseForward);

@@ -60,7 +60,12 @@ public static class GruSequenceOp
         var xDropped = InputProjection(tape, name, x, kernel, gates, inputDropoutMask); // gates[T*B, 3H] = x W
         var u = MatrixView.Of(recurrentKernel, hidden, h3);
         int threads = device.Threads(bh);
-        for (int t = 0; t < steps; t++)
+        // GPULSTM_RECURRENCE=stepwise|persistent: one grid kernel per step or per sequence does h U and the gate math.
+        var plan = device.GruRecurrencePath(resetAfter, batch, hidden);
+        if (plan is not null)
+            GridRecurrence.GruForward(device, plan, args with { Stages = GruStage.Both }, steps, recurrentKernel.View, gates.View,
+                recurrent.View, (bias ?? gates).View, (mask ?? gates).View, h.View, (recurrentDropoutMask ?? gates).View, (hDropped ?? gates).View);
+        for (int t = 0; t < steps && plan is null; t++)
         {
             var gatesT = gates.View.SubView(t * batch * (long)h3, batch * (long)h3);
             var recT = Step(recurrent.View, t, batch, h3);                        // [B, 3H]
@@ -129,7 +134,16 @@ public static class GruSequenceOp
         bool needH0 = h0?.RequiresGrad ?? false;
         args.HasOutputGrad = sequence.GradValid ? 1 : 0;
         int threads = device.Threads(bh);
-        for (int t = steps - 1; t >= 0; t--)
+        var plan = device.GruRecurrencePath(resetAfter, batch, hidden); // the forward's path
+        if (plan is not null)
+        {
+            GridRecurrence.GruBackward(device, plan, args with { Stages = GruStage.Both }, steps, recurrentKernel.View, dInput, dRecurrent,
+                gates.View, recurrent.View, (mask ?? gates).View, h.View, args.HasOutputGrad != 0 ? sequence.Grad!.View : dh, dh,
+                (dropout.RecurrentMask ?? gates).View);
+            if (needH0) // dh_0 += dRec_0 U^T (dropout: per gate into dhDropped, folded below)
+                RecurrentGemmBackward(device, op, Step(dRecurrent, 0, batch, h3), u, dhMatrix, dhDropped, 0, 3);
+        }
+        for (int t = steps - 1; t >= 0 && plan is null; t--)
         {
             var gatesT = gates.View.SubView(t * batch * (long)h3, batch * (long)h3);
             var recT = recurrent.View.SubView(t * batch * (long)h3, batch * (long)h3);

@@ -102,7 +102,7 @@ public static class LstmSequenceOp
         var route = device.LstmRecurrencePath(hDropped is not null, batch, hidden);
         route.Fused?.Forward(args, steps, gates.View, (bias ?? gates).View, (mask ?? gates).View, h.View, c.View, recurrentKernel.View);
         if (route.Grid is { } plan)
-            LstmGridRecurrence.Forward(device, plan, args, steps, recurrentKernel.View, gates.View, (bias ?? gates).View, (mask ?? gates).View,
+            GridRecurrence.LstmForward(device, plan, args, steps, recurrentKernel.View, gates.View, (bias ?? gates).View, (mask ?? gates).View,
                 h.View, c.View, (recurrentDropoutMask ?? gates).View, (hDropped ?? gates).View);
         for (int t = 0; t < steps && route.Fused is null && route.Grid is null; t++)
         {
@@ -198,7 +198,7 @@ public static class LstmSequenceOp
             recurrentKernel.View, recurrentBeta, needH0, biasGrad?.View ?? default, biasBeta);
         if (route.Grid is { } plan)
         {
-            LstmGridRecurrence.Backward(device, plan, args, steps, recurrentKernel.View, dGates, gates.View, (mask ?? gates).View, c.View,
+            GridRecurrence.LstmBackward(device, plan, args, steps, recurrentKernel.View, dGates, gates.View, (mask ?? gates).View, c.View,
                 hasSeqGrad != 0 ? sequence.Grad!.View : dh, dh, dc, (dropped.RecurrentMask ?? gates).View);
             if (needH0)
                 CarryThroughU(0);

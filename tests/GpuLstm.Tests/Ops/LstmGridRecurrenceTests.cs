@@ -92,14 +92,14 @@ public abstract class LstmGridRecurrenceTests(DeviceFixture fixture)
         var device = fixture.Device;
         var grid = device.GridRecurrence;
         var fits = RecurrenceGridPlanner.Stepwise(4, 16, grid.Limits);
-        int resident = grid.ResidentGroups(fits.GroupSize, fits.ForwardSharedBytes);
+        int resident = grid.ResidentGroups(GridCell.Lstm, fits.GroupSize, fits.ForwardSharedBytes);
         var tooLarge = fits with { Persistent = true, Groups = resident + 1, ResidentGroups = resident };
         long launches = device.Counters.KernelLaunches;
-        var e = Assert.Throws<InvalidOperationException>(() => grid.Prepare(device.Kernels.LstmGridForwardKernel, tooLarge, fits.ForwardSharedBytes));
+        var e = Assert.Throws<InvalidOperationException>(() => grid.Prepare(GridCell.Lstm, device.Kernels.GridKernels(GridCell.Lstm).Forward, tooLarge, fits.ForwardSharedBytes));
         Assert.Contains($"{resident + 1} groups", e.Message, StringComparison.Ordinal);
         Assert.Contains("deadlock", e.Message, StringComparison.Ordinal);
         Assert.Equal(launches, device.Counters.KernelLaunches);
-        grid.Prepare(device.Kernels.LstmGridForwardKernel, tooLarge with { Groups = resident }, fits.ForwardSharedBytes);
+        grid.Prepare(GridCell.Lstm, device.Kernels.GridKernels(GridCell.Lstm).Forward, tooLarge with { Groups = resident }, fits.ForwardSharedBytes);
     }
 
     [Fact]

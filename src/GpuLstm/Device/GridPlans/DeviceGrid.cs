@@ -47,13 +47,14 @@ internal sealed class DeviceGrid(ComputeDevice device) : IDisposable
     /// trusted with one group per compute unit (see <see cref="Limits"/> for OpenCL CPU drivers); persistent is
     /// never chosen unasked.
     /// </summary>
-    public int ResidentGroups(int groupSize, int sharedBytes)
+    public int ResidentGroups(GridCell cell, int groupSize, int sharedBytes)
     {
         var accelerator = _device.Accelerator;
         if (accelerator is not CudaAccelerator)
             return Limits.Multiprocessors;
         int perMultiprocessor = int.MaxValue;
-        foreach (var kernel in new[] { _device.Kernels.LstmGridForwardKernel, _device.Kernels.LstmGridBackwardKernel })
+        var (forward, backward) = _device.Kernels.GridKernels(cell);
+        foreach (var kernel in new[] { forward, backward })
         {
             CudaSharedMemory.Allow(kernel, sharedBytes);
             perMultiprocessor = Math.Min(perMultiprocessor,
@@ -66,26 +67,28 @@ internal sealed class DeviceGrid(ComputeDevice device) : IDisposable
     /// The persistent plan when asked for and possible; else step mode, saying once per reason why a persistent
     /// request runs in step mode instead.
     /// </summary>
-    public RecurrenceGridPlan Plan(bool persistent, int batch, int hidden)
+    public RecurrenceGridPlan Plan(GridCell cell, bool persistent, int batch, int hidden)
     {
         if (persistent)
         {
-            var plan = RecurrenceGridPlanner.Persistent(batch, hidden, Limits, ResidentGroups, out string whyNot);
+            var plan = RecurrenceGridPlanner.Persistent(batch, hidden, Limits, (size, bytes) => ResidentGroups(cell, size, bytes),
+                out string whyNot, cell.Gates());
             if (plan is not null)
                 return plan;
-            string message = $"the persistent LSTM recurrence cannot run here ({whyNot}): it runs in step mode, one launch per step.";
+            string message = $"the persistent {cell.ToString().ToUpperInvariant()} recurrence cannot run here ({whyNot}): it runs in step mode, one launch per step.";
             if (_said.Add(message))
                 DeviceWarnings.Emit(_device.Options, message);
         }
-        return RecurrenceGridPlanner.Stepwise(batch, hidden, Limits);
+        return RecurrenceGridPlanner.Stepwise(batch, hidden, Limits, cell.Gates());
     }
 
     /// <summary>Before a launch: lets the kernel have its shared memory and, for a persistent launch, guards against deadlock.</summary>
-    public void Prepare(Kernel kernel, RecurrenceGridPlan plan, int sharedBytes)
+    public void Prepare(GridCell cell, Kernel kernel, RecurrenceGridPlan plan, int sharedBytes)
     {
         CudaSharedMemory.Allow(kernel, sharedBytes);
         if (plan.Persistent)
-            RecurrenceGridPlan.EnsureResident(Limits.Device, plan.Groups, ResidentGroups(plan.GroupSize, sharedBytes), plan.GroupSize, sharedBytes);
+            RecurrenceGridPlan.EnsureResident(Limits.Device, plan.Groups, ResidentGroups(cell, plan.GroupSize, sharedBytes), plan.GroupSize,
+                sharedBytes);
     }
 
     public void Dispose() => _barrier?.Dispose();

@@ -3,7 +3,7 @@ using GpuLstm.Kernels;
 namespace GpuLstm.Device.GridPlans;
 
 /// <summary>
-/// How an LSTM recurrence is laid out on a grid (<see cref="LstmGridKernels"/>): Groups groups of GroupSize threads,
+/// How an LSTM or GRU recurrence is laid out on a grid (<see cref="LstmGridKernels"/>, <see cref="GruGridKernels"/>): Groups groups of GroupSize threads,
 /// each owning Units hidden units, an element's dot products split over SplitK threads. Persistent: one launch
 /// per sequence with a grid barrier between steps, which needs all Groups resident at once (ResidentGroups says
 /// how many the device keeps); else step mode, one launch per step.
@@ -15,11 +15,11 @@ public sealed record RecurrenceGridPlan(bool Persistent, int Groups, int GroupSi
     public RecurrenceGrid Launch(int firstStep, int steps, int totalSteps) =>
         new() { FirstStep = firstStep, Steps = steps, TotalSteps = totalSteps, Units = Units, SplitK = SplitK };
 
-    /// <summary>Shared memory of the forward kernel: U's slice [H, 4 Units + 1] and the partial sums [group, 4], in floats.</summary>
-    public static long ForwardSharedFloats(int hidden, int units, int groupSize) => (long)hidden * (4 * units + 1) + 4L * groupSize;
+    /// <summary>Shared memory of the forward kernel: U's slice [H, gates Units + 1] and the partial sums [group, 4], in floats.</summary>
+    public static long ForwardSharedFloats(int hidden, int gates, int units, int groupSize) => (long)hidden * (gates * units + 1) + 4L * groupSize;
 
-    /// <summary>Shared memory of the backward kernel: U's rows [Units, 4H + 1] and the partial sums [group, 4], in floats.</summary>
-    public static long BackwardSharedFloats(int hidden, int units, int groupSize) => (long)units * (4 * hidden + 1) + 4L * groupSize;
+    /// <summary>Shared memory of the backward kernel: U's rows [Units, gates H + 1] and the partial sums [group, 4], in floats.</summary>
+    public static long BackwardSharedFloats(int hidden, int gates, int units, int groupSize) => (long)units * (gates * hidden + 1) + 4L * groupSize;
 
     /// <summary>
     /// The deadlock guard: a persistent launch whose grid is larger than the groups the device keeps resident
@@ -28,7 +28,7 @@ public sealed record RecurrenceGridPlan(bool Persistent, int Groups, int GroupSi
     public static void EnsureResident(string device, int groups, int resident, int groupSize, int sharedBytes)
     {
         if (groups > resident)
-            throw new InvalidOperationException($"LSTM persistent recurrence refused on {device}: its grid of {groups} groups " +
+            throw new InvalidOperationException($"Persistent recurrence refused on {device}: its grid of {groups} groups " +
                 $"({groupSize} threads, {sharedBytes} bytes of shared memory each) is larger than the {resident} groups the device " +
                 "keeps resident, so the grid barrier between steps would deadlock. Use GPULSTM_RECURRENCE=stepwise or gemm.");
     }

@@ -17,8 +17,9 @@ public static class RecurrenceGridPlanner
     /// <paramref name="residentGroups"/> answers, for a group size and shared memory in bytes, how many groups of
     /// the two kernels the whole device keeps resident at once.
     /// </summary>
+    /// <param name="gates">4 for an LSTM, 3 for a GRU</param>
     public static RecurrenceGridPlan? Persistent(int batch, int hidden, GridLimits limits, Func<int, int, int> residentGroups,
-        out string whyNot)
+        out string whyNot, int gates = 4)
     {
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentNullException.ThrowIfNull(residentGroups);
@@ -30,8 +31,8 @@ public static class RecurrenceGridPlanner
             if (units > 1 && Ceil(hidden, units - 1) == groups && units > Ceil(hidden, limits.Multiprocessors))
                 continue; // the same grid with more shared memory
             var (size, split) = GroupShape(batch, units, limits);
-            long bytes = 4 * Math.Max(RecurrenceGridPlan.ForwardSharedFloats(hidden, units, size),
-                RecurrenceGridPlan.BackwardSharedFloats(hidden, units, size));
+            long bytes = 4 * Math.Max(RecurrenceGridPlan.ForwardSharedFloats(hidden, gates, units, size),
+                RecurrenceGridPlan.BackwardSharedFloats(hidden, gates, units, size));
             if (bytes > limits.MaxSharedBytesPerGroup)
             {
                 whyNot = FormattableString.Invariant($"U's slices for H={hidden} need {bytes / 1024.0:F1} KB of shared memory per group at {units} units ") +
@@ -43,7 +44,7 @@ public static class RecurrenceGridPlanner
             if (groups <= resident)
             {
                 whyNot = "";
-                return Plan(true, hidden, units, size, split, resident);
+                return Plan(true, hidden, gates, units, size, split, resident);
             }
             tooFew = resident;
         }
@@ -52,19 +53,19 @@ public static class RecurrenceGridPlanner
     }
 
     /// <summary>The step-mode plan: the same slices as persistent where they fit, smaller where shared memory is short.</summary>
-    public static RecurrenceGridPlan Stepwise(int batch, int hidden, GridLimits limits)
+    public static RecurrenceGridPlan Stepwise(int batch, int hidden, GridLimits limits, int gates = 4)
     {
         ArgumentNullException.ThrowIfNull(limits);
         Validate(batch, hidden);
         for (int units = Math.Max(1, Ceil(hidden, limits.Multiprocessors)); units >= 1; units--)
         {
             var (size, split) = GroupShape(batch, units, limits);
-            long bytes = 4 * Math.Max(RecurrenceGridPlan.ForwardSharedFloats(hidden, units, size),
-                RecurrenceGridPlan.BackwardSharedFloats(hidden, units, size));
+            long bytes = 4 * Math.Max(RecurrenceGridPlan.ForwardSharedFloats(hidden, gates, units, size),
+                RecurrenceGridPlan.BackwardSharedFloats(hidden, gates, units, size));
             if (bytes <= limits.MaxSharedBytesPerGroup)
-                return Plan(false, hidden, units, size, split, resident: 0);
+                return Plan(false, hidden, gates, units, size, split, resident: 0);
         }
-        throw new ArgumentException($"LSTM step mode: H={hidden} needs more shared memory per group than the " +
+        throw new ArgumentException($"Recurrence step mode: H={hidden} needs more shared memory per group than the " +
             $"{limits.MaxSharedBytesPerGroup / 1024} KB {limits.Device} has, even with one unit per group; use GPULSTM_RECURRENCE=gemm.");
     }
 
@@ -83,15 +84,15 @@ public static class RecurrenceGridPlanner
         return (size, split);
     }
 
-    private static RecurrenceGridPlan Plan(bool persistent, int hidden, int units, int size, int split, int resident) =>
+    private static RecurrenceGridPlan Plan(bool persistent, int hidden, int gates, int units, int size, int split, int resident) =>
         new(persistent, Ceil(hidden, units), size, units, split,
-            (int)(4 * RecurrenceGridPlan.ForwardSharedFloats(hidden, units, size)),
-            (int)(4 * RecurrenceGridPlan.BackwardSharedFloats(hidden, units, size)), resident);
+            (int)(4 * RecurrenceGridPlan.ForwardSharedFloats(hidden, gates, units, size)),
+            (int)(4 * RecurrenceGridPlan.BackwardSharedFloats(hidden, gates, units, size)), resident);
 
     private static void Validate(int batch, int hidden)
     {
         if (batch < 1 || hidden < 1)
-            throw new ArgumentOutOfRangeException(nameof(batch), $"LSTM grid recurrence: batch and hidden must be >= 1, got B={batch}, H={hidden}.");
+            throw new ArgumentOutOfRangeException(nameof(batch), $"Grid recurrence: batch and hidden must be >= 1, got B={batch}, H={hidden}.");
     }
 
     private static int Ceil(int a, int b) => (a + b - 1) / b;

@@ -1,0 +1,127 @@
+using System.Runtime.CompilerServices;
+using ILGPU;
+
+namespace GpuLstm.Kernels;
+
+/// <summary>
+/// The GRU recurrence (reset_after, Keras 3's default and cuDNN's form) as the same grid of unit slices as
+/// <see cref="LstmGridKernels"/>: per step h_{t-1} U for the slice's z, r and h columns from U's slice in shared
+/// memory, then <see cref="GruKernels"/>' element math. Step mode (Steps = 1) or persistent (all steps, grid
+/// barrier between them). reset_before needs a GEMM between its two halves and keeps the GEMM path.
+/// </summary>
+public static class GruGridKernels
+{
+    private const int Gates = 3;
+
+    /// <summary>Forward steps FirstStep .. FirstStep + Steps - 1 (shared memory: U's slice [H, 3 Units + 1], partials [group, 4]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Forward(RecurrentStepArgs args, RecurrenceGrid grid,
+        ArrayView<float> recurrentKernel, // [H, 3H]
+        ArrayView<float> gates,           // [T, B, 3H] in: x W, out: z, r, h~
+        ArrayView<float> recurrent,       // [T, B, 3H] out: h U, its h part + b_rh (backward reads it)
+        ArrayView<float> bias,            // [2, 3H], read only when HasBias
+        ArrayView<float> mask,            // [T, B], read only when HasMask
+        ArrayView<float> h,               // [T+1, B, H] row 0 the initial state
+        ArrayView<float> recurrentMask,   // [B, 3H], read only when HasRecurrentDropout
+        ArrayView<float> hDropped,        // [T+1, B, 3H], written only when HasRecurrentDropout
+        ArrayView<int> barrier)           // [2] grid barrier state, zero between launches
+    {
+        int hidden = args.Hidden, batch = args.Batch, units = grid.Units, split = grid.SplitK;
+        int j0 = Grid.IdxX * units, sliceLength = hidden * (Gates * units + 1);
+        var shared = SharedMemory.GetDynamic<float>();
+        var slice = shared.SubView(0, sliceLength);                          // [H, 3 Units + 1]
+        var partials = shared.SubView(sliceLength, Group.DimX * 4);         // [group size, 4]
+        GridSteps.StageColumns(slice, recurrentKernel, hidden, Gates, units, j0);
+        Group.Barrier();
+
+        long bh = (long)batch * hidden;
+        bool dropout = args.HasRecurrentDropout != 0;
+        int elements = batch * units, perPass = Group.DimX / split, part = Group.IdxX % split, own = Group.IdxX / split;
+        for (int s = 0; s < grid.Steps; s++)
+        {
+            int t = grid.FirstStep + s;
+            var gatesT = gates.SubView(t * 3 * bh, 3 * bh);
+            var recurrentT = recurrent.SubView(t * 3 * bh, 3 * bh);
+            var maskT = args.HasMask != 0 ? mask.SubView((long)t * batch, batch) : mask;
+            var hPrev = h.SubView(t * bh, bh);
+            var droppedNext = dropout ? hDropped.SubView((t + 1) * 3 * bh, 3 * bh) : hDropped;
+            for (int first = 0; first < elements; first += perPass) // the same trip count for every thread: barriers inside
+            {
+                int el = first + own, b = el / units, jl = el - b * units, j = j0 + jl;
+                bool live = el < elements && j < hidden;
+                bool computes = live && (args.HasMask == 0 || maskT[b] != 0f);
+                var sums = computes
+                    ? GridSteps.ColumnProducts(slice, hPrev, recurrentMask, dropout, hidden, Gates, units, b, jl, part, split)
+                    : default;
+                sums = GridSteps.Combine(partials, sums, part, split);
+                if (part != 0 || !live)
+                    continue;
+                int row = b * 3 * hidden;
+                recurrentT[row + j] = sums.A;
+                recurrentT[row + hidden + j] = sums.B;
+                recurrentT[row + 2 * hidden + j] = sums.C;
+                GruKernels.ForwardElement(args, b * hidden + j, gatesT, recurrentT, bias, maskT, hPrev, hPrev, h.SubView((t + 1) * bh, bh),
+                    recurrentMask, droppedNext);
+            }
+            if (s + 1 < grid.Steps)
+                GridBarrier.Wait(barrier, Grid.DimX);
+        }
+    }
+
+    /// <summary>
+    /// Backward steps FirstStep down to FirstStep - Steps + 1 (shared memory: U's rows [Units, 3H + 1], partials):
+    /// dh_t = the direct part carried in dhRecurrent + dRecurrent_{t+1} U^T (per gate, folded with the recurrent
+    /// dropout masks), then <see cref="GruKernels"/>' element backward. dh_0 stays the op's GEMM after the loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Backward(RecurrentStepArgs args, RecurrenceGrid grid,
+        ArrayView<float> recurrentKernel, // [H, 3H]
+        ArrayView<float> dInput,          // [T, B, 3H] out: grads of the input-side pre-activations
+        ArrayView<float> dRecurrent,      // [T, B, 3H] out: grads of h U + b_r (step t+1's are read)
+        ArrayView<float> gates,           // [T, B, 3H] saved z, r, h~
+        ArrayView<float> recurrent,       // [T, B, 3H] saved
+        ArrayView<float> mask,            // [T, B], read only when HasMask
+        ArrayView<float> h,               // [T+1, B, H]
+        ArrayView<float> dhOutput,        // [T, B, H], read only when HasOutputGrad
+        ArrayView<float> dhRecurrent,     // [B, H] in: the final h's grad; then the direct part z dh each step leaves
+        ArrayView<float> recurrentMask,   // [B, 3H], read only when HasRecurrentDropout
+        ArrayView<int> barrier)           // [2]
+    {
+        int hidden = args.Hidden, batch = args.Batch, units = grid.Units, split = grid.SplitK;
+        int j0 = Grid.IdxX * units, sliceLength = units * (Gates * hidden + 1);
+        var shared = SharedMemory.GetDynamic<float>();
+        var slice = shared.SubView(0, sliceLength);                          // [Units, 3H + 1]
+        var partials = shared.SubView(sliceLength, Group.DimX * 4);         // [group size, 4]
+        GridSteps.StageRows(slice, recurrentKernel, hidden, Gates, units, j0);
+        Group.Barrier();
+
+        long bh = (long)batch * hidden;
+        bool dropout = args.HasRecurrentDropout != 0;
+        int elements = batch * units, perPass = Group.DimX / split, part = Group.IdxX % split, own = Group.IdxX / split;
+        for (int s = 0; s < grid.Steps; s++)
+        {
+            int t = grid.FirstStep - s;
+            bool hasNext = t < grid.TotalSteps - 1;
+            var dRecurrentT = dRecurrent.SubView(t * 3 * bh, 3 * bh);
+            var dRecurrentNext = hasNext ? dRecurrent.SubView((t + 1) * 3 * bh, 3 * bh) : dRecurrentT;
+            var maskT = args.HasMask != 0 ? mask.SubView((long)t * batch, batch) : mask;
+            var dhOut = args.HasOutputGrad != 0 ? dhOutput.SubView(t * bh, bh) : dhOutput;
+            for (int first = 0; first < elements; first += perPass)
+            {
+                int el = first + own, b = el / units, jl = el - b * units, j = j0 + jl;
+                bool live = el < elements && j < hidden;
+                var sums = live && hasNext ? GridSteps.RowProducts(slice, dRecurrentNext, hidden, Gates, b, jl, part, split) : default;
+                sums = GridSteps.Combine(partials, sums, part, split);
+                if (part != 0 || !live)
+                    continue;
+                int e = b * hidden + j;
+                float dh = dhRecurrent[e] + (hasNext ? GridSteps.Fold(sums, recurrentMask, dropout, b * 3 * hidden + j, hidden, Gates) : 0f);
+                GruKernels.BackwardElement(args, e, dh, gates.SubView(t * 3 * bh, 3 * bh), recurrent.SubView(t * 3 * bh, 3 * bh), maskT,
+                    h.SubView(t * bh, bh), dhOut, dhRecurrent, dhRecurrent, dInput.SubView(t * 3 * bh, 3 * bh), dRecurrentT, recurrentMask,
+                    dhRecurrent);
+            }
+            if (s + 1 < grid.Steps)
+                GridBarrier.Wait(barrier, Grid.DimX);
+        }
+    }
+}
