@@ -103,6 +103,31 @@ internal static class GridSteps
         return mine;
     }
 
+    /// <summary>Element (b, jl)'s per-gate sums from the TF32 product [B, gates Units] (forward).</summary>
+    public static GateSums ReadColumns(ArrayView<float> products, int gates, int units, int b, int jl)
+    {
+        int at = b * gates * units + jl;
+        return new GateSums
+        {
+            A = products[at], B = products[at + units], C = products[at + 2 * units], D = gates == 4 ? products[at + 3 * units] : 0f,
+        };
+    }
+
+    /// <summary>
+    /// The TF32 path's products of one step for the whole group, into shared memory, then a group barrier. Forward
+    /// (rows = false): h_{t-1} [B, H] x the slice [H, gates Units] into [B, gates Units]; backward (rows = true):
+    /// dGates_{t+1} [B, gates H] x the slice^T [gates H, Units] into [B, Units] (all gates summed: no dropout here).
+    /// </summary>
+    public static void Tf32Step(bool rows, ArrayView<float> a, ArrayView<float> slice, ArrayView<float> products, int batch, int hidden,
+        int gates, int units)
+    {
+        if (rows)
+            Tf32Tiles.Product(a, gates * hidden, slice, 1, gates * hidden + 1, batch, units, gates * hidden, products, units);
+        else
+            Tf32Tiles.Product(a, hidden, slice, gates * units + 1, 1, batch, gates * units, hidden, products, gates * units);
+        Group.Barrier();
+    }
+
     /// <summary>The (dropout-folded) recurrent grad of h_t: each gate's product times that gate's mask, or their sum.</summary>
     public static float Fold(GateSums p, ArrayView<float> recurrentMask, bool dropout, int at, int hidden, int gates) =>
         !dropout ? p.Total

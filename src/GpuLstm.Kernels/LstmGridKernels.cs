@@ -41,7 +41,8 @@ public static class LstmGridKernels
         Group.Barrier();
 
         long bh = (long)batch * hidden;
-        bool dropout = args.HasRecurrentDropout != 0;
+        bool dropout = args.HasRecurrentDropout != 0, tf32 = grid.Tf32 != 0 && !dropout;
+        var products = tf32 ? shared.SubView(sliceLength + Group.DimX * 4, batch * Gates * units) : partials; // [B, gates Units]
         int elements = batch * units, perPass = Group.DimX / split, part = Group.IdxX % split, own = Group.IdxX / split;
         for (int s = 0; s < grid.Steps; s++)
         {
@@ -50,14 +51,16 @@ public static class LstmGridKernels
             var maskT = args.HasMask != 0 ? mask.SubView((long)t * batch, batch) : mask;
             var hPrev = h.SubView(t * bh, bh);
             var droppedNext = dropout ? hDropped.SubView((t + 1) * 4 * bh, 4 * bh) : hDropped;
+            if (tf32)
+                GridSteps.Tf32Step(false, hPrev, slice, products, batch, hidden, Gates, units);
             for (int first = 0; first < elements; first += perPass) // the same trip count for every thread: barriers inside
             {
                 int el = first + own, b = el / units, jl = el - b * units, j = j0 + jl;
                 bool live = el < elements && j < hidden;
                 bool computes = live && (args.HasMask == 0 || maskT[b] != 0f);
-                var sums = computes
-                    ? GridSteps.ColumnProducts(slice, hPrev, recurrentMask, dropout, hidden, Gates, units, b, jl, part, split)
-                    : default;
+                var sums = !computes ? default
+                    : tf32 ? (part == 0 ? GridSteps.ReadColumns(products, Gates, units, b, jl) : default)
+                    : GridSteps.ColumnProducts(slice, hPrev, recurrentMask, dropout, hidden, Gates, units, b, jl, part, split);
                 sums = GridSteps.Combine(partials, sums, part, split);
                 if (part != 0 || !live)
                     continue;
@@ -105,7 +108,8 @@ public static class LstmGridKernels
         Group.Barrier();
 
         long bh = (long)batch * hidden;
-        bool dropout = args.HasRecurrentDropout != 0;
+        bool dropout = args.HasRecurrentDropout != 0, tf32 = grid.Tf32 != 0 && !dropout;
+        var products = tf32 ? shared.SubView(sliceLength + Group.DimX * 4, batch * units) : partials; // [B, Units]
         // Without masks or dropout dhRecurrent holds dh_{t+1} itself, which the product replaces.
         bool passesThrough = args.HasMask != 0 || dropout;
         int elements = batch * units, perPass = Group.DimX / split, part = Group.IdxX % split, own = Group.IdxX / split;
@@ -117,11 +121,15 @@ public static class LstmGridKernels
             var dGatesNext = hasNext ? dGates.SubView((t + 1) * 4 * bh, 4 * bh) : dGatesT;
             var maskT = args.HasMask != 0 ? mask.SubView((long)t * batch, batch) : mask;
             var dhOut = args.HasOutputGrad != 0 ? dhOutput.SubView(t * bh, bh) : dhOutput;
+            if (tf32 && hasNext)
+                GridSteps.Tf32Step(true, dGatesNext, slice, products, batch, hidden, Gates, units);
             for (int first = 0; first < elements; first += perPass)
             {
                 int el = first + own, b = el / units, jl = el - b * units, j = j0 + jl;
                 bool live = el < elements && j < hidden;
-                var sums = live && hasNext ? GridSteps.RowProducts(slice, dGatesNext, hidden, Gates, b, jl, part, split) : default;
+                var sums = !(live && hasNext) ? default
+                    : tf32 ? (part == 0 ? new GateSums { A = products[b * units + jl] } : default) // all gates summed
+                    : GridSteps.RowProducts(slice, dGatesNext, hidden, Gates, b, jl, part, split);
                 sums = GridSteps.Combine(partials, sums, part, split);
                 if (part != 0 || !live)
                     continue;

@@ -54,6 +54,7 @@ public sealed class ComputeDevice : IDisposable
         }
         Pool = new TensorPool(this);
         GridRecurrence = new GridPlans.DeviceGrid(this);
+        GridTf32 = Kind == DeviceKind.Cuda && tf32;
         _gemm = new Lazy<IGemmEngine>(() => GemmEngines.Create(this, gemm, tf32));
         GemmEngineName = gemm.EngineName;
         GemmLibrary = gemm.Library;
@@ -161,7 +162,7 @@ public sealed class ComputeDevice : IDisposable
     internal GridPlans.LstmRecurrenceRoute LstmRecurrencePath(bool recurrentDropout, int batch, int hidden)
     {
         if (Recurrence is RecurrenceMode.Stepwise or RecurrenceMode.Persistent)
-            return new(null, GridRecurrence.Plan(GridPlans.GridCell.Lstm, Recurrence == RecurrenceMode.Persistent, batch, hidden));
+            return new(null, GridRecurrence.Plan(GridPlans.GridCell.Lstm, Recurrence == RecurrenceMode.Persistent, batch, hidden, GridTf32 && !recurrentDropout));
         if (!FusesCpuRecurrence)
             return new(null, null);
         if (!recurrentDropout)
@@ -180,12 +181,12 @@ public sealed class ComputeDevice : IDisposable
     /// (Keras 3's default); null for per-step GEMMs. reset_before needs a GEMM between its halves, so it keeps the GEMM
     /// path, and the device says so once.
     /// </summary>
-    internal GridPlans.RecurrenceGridPlan? GruRecurrencePath(bool resetAfter, int batch, int hidden)
+    internal GridPlans.RecurrenceGridPlan? GruRecurrencePath(bool resetAfter, int batch, int hidden, bool recurrentDropout)
     {
         if (Recurrence is not (RecurrenceMode.Stepwise or RecurrenceMode.Persistent))
             return null;
         if (resetAfter)
-            return GridRecurrence.Plan(GridPlans.GridCell.Gru, Recurrence == RecurrenceMode.Persistent, batch, hidden);
+            return GridRecurrence.Plan(GridPlans.GridCell.Gru, Recurrence == RecurrenceMode.Persistent, batch, hidden, GridTf32 && !recurrentDropout);
         if (!_saidResetBeforeRunsGemm)
         {
             _saidResetBeforeRunsGemm = true;
@@ -196,6 +197,13 @@ public sealed class ComputeDevice : IDisposable
     }
 
     private bool _saidResetBeforeRunsGemm;
+
+    /// <summary>
+    /// Whether the grid recurrence's products run on TF32 tensor cores: CUDA with TF32 asked for (GPULSTM_TF32=1 or
+    /// ComputeDeviceOptions.Tf32, the same opt-in as cuBLAS's), for layers without recurrent dropout (its per-gate
+    /// masks make each gate's left operand different). Tests switch it on a shared device.
+    /// </summary>
+    internal bool GridTf32 { get; set; }
 
     /// <summary>The grid recurrence's limits, barrier state and plans on this device.</summary>
     internal GridPlans.DeviceGrid GridRecurrence { get; }

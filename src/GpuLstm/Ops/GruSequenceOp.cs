@@ -61,7 +61,7 @@ public static class GruSequenceOp
         var u = MatrixView.Of(recurrentKernel, hidden, h3);
         int threads = device.Threads(bh);
         // GPULSTM_RECURRENCE=stepwise|persistent: one grid kernel per step or per sequence does h U and the gate math.
-        var plan = device.GruRecurrencePath(resetAfter, batch, hidden);
+        var plan = device.GruRecurrencePath(resetAfter, batch, hidden, recurrentDropoutMask is not null);
         if (plan is not null)
             GridRecurrence.GruForward(device, plan, args with { Stages = GruStage.Both }, steps, recurrentKernel.View, gates.View,
                 recurrent.View, (bias ?? gates).View, (mask ?? gates).View, h.View, (recurrentDropoutMask ?? gates).View, (hDropped ?? gates).View);
@@ -134,7 +134,7 @@ public static class GruSequenceOp
         bool needH0 = h0?.RequiresGrad ?? false;
         args.HasOutputGrad = sequence.GradValid ? 1 : 0;
         int threads = device.Threads(bh);
-        var plan = device.GruRecurrencePath(resetAfter, batch, hidden); // the forward's path
+        var plan = device.GruRecurrencePath(resetAfter, batch, hidden, dropout.RecurrentMask is not null); // the forward's path
         if (plan is not null)
         {
             GridRecurrence.GruBackward(device, plan, args with { Stages = GruStage.Both }, steps, recurrentKernel.View, dInput, dRecurrent,

@@ -35,6 +35,24 @@ public sealed class RecurrenceGridPlannerTests
         Assert.Equal(0, plan.GroupSize % plan.SplitK);
     }
 
+    [Theory]
+    [InlineData(512, 64)]
+    [InlineData(512, 8)]
+    [InlineData(128, 1)]
+    public void Tf32PlansWholeWarpsAndRoomForTheProducts(int hidden, int batch)
+    {
+        var plan = RecurrenceGridPlanner.Persistent(batch, hidden, GridLimits.H100, H100Resident, out string whyNot, tf32: true);
+        Assert.True(plan is not null, whyNot);
+        Assert.True(plan.Tf32);
+        Assert.Equal(0, plan.GroupSize % 32);
+        Assert.Equal(1, plan.SplitK);
+        int units = plan.Units;
+        Assert.Equal(4 * (hidden * (4 * units + 1) + 4 * plan.GroupSize + batch * 4 * units), plan.ForwardSharedBytes);
+        Assert.Equal(4 * (units * (4 * hidden + 1) + 4 * plan.GroupSize + batch * units), plan.BackwardSharedBytes);
+        Assert.Equal(1, plan.Launch(0, 1, 1).Tf32);
+        Assert.Equal(0, RecurrenceGridPlanner.Persistent(batch, hidden, GridLimits.H100, H100Resident, out _)!.Launch(0, 1, 1).Tf32);
+    }
+
     [Fact]
     public void TooWideForSharedMemorySaysWhyAndStepModeStillFits()
     {

@@ -41,7 +41,7 @@ public abstract class GruGridRecurrenceTests(DeviceFixture fixture)
             {
                 var (expected, gemmKernels) = Run(device, steps, batch, inputs, hidden, mask, dropout, initialState, resetAfter: true);
                 using var _ = RecurrenceScope.Use(device, mode);
-                var plan = device.GruRecurrencePath(true, batch, hidden)!;
+                var plan = device.GruRecurrencePath(true, batch, hidden, dropout)!;
                 Assert.Equal(mode == RecurrenceMode.Persistent, plan.Persistent);
                 var (actual, gridKernels) = Run(device, steps, batch, inputs, hidden, mask, dropout, initialState, resetAfter: true);
                 Assert.Contains("GruForward", gemmKernels);
@@ -64,7 +64,7 @@ public abstract class GruGridRecurrenceTests(DeviceFixture fixture)
     {
         var device = fixture.Device;
         using var _ = RecurrenceScope.Use(device, RecurrenceMode.Persistent);
-        Assert.Null(device.GruRecurrencePath(false, 3, 4));
+        Assert.Null(device.GruRecurrencePath(false, 3, 4, false));
         var (_, kernels) = Run(device, 3, 2, 3, 4, false, false, false, resetAfter: false);
         Assert.Contains("GruForward", kernels);
         Assert.DoesNotContain("GruGridForward", kernels);

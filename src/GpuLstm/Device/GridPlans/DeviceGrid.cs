@@ -67,19 +67,20 @@ internal sealed class DeviceGrid(ComputeDevice device) : IDisposable
     /// The persistent plan when asked for and possible; else step mode, saying once per reason why a persistent
     /// request runs in step mode instead.
     /// </summary>
-    public RecurrenceGridPlan Plan(GridCell cell, bool persistent, int batch, int hidden)
+    /// <param name="tf32">the recurrent products on TF32 tensor cores (CUDA only; the caller checks)</param>
+    public RecurrenceGridPlan Plan(GridCell cell, bool persistent, int batch, int hidden, bool tf32)
     {
         if (persistent)
         {
             var plan = RecurrenceGridPlanner.Persistent(batch, hidden, Limits, (size, bytes) => ResidentGroups(cell, size, bytes),
-                out string whyNot, cell.Gates());
+                out string whyNot, cell.Gates(), tf32);
             if (plan is not null)
                 return plan;
             string message = $"the persistent {cell.ToString().ToUpperInvariant()} recurrence cannot run here ({whyNot}): it runs in step mode, one launch per step.";
             if (_said.Add(message))
                 DeviceWarnings.Emit(_device.Options, message);
         }
-        return RecurrenceGridPlanner.Stepwise(batch, hidden, Limits, cell.Gates());
+        return RecurrenceGridPlanner.Stepwise(batch, hidden, Limits, cell.Gates(), tf32);
     }
 
     /// <summary>Before a launch: lets the kernel have its shared memory and, for a persistent launch, guards against deadlock.</summary>

@@ -8,18 +8,24 @@ namespace GpuLstm.Device.GridPlans;
 /// per sequence with a grid barrier between steps, which needs all Groups resident at once (ResidentGroups says
 /// how many the device keeps); else step mode, one launch per step.
 /// </summary>
+/// Tf32: the recurrent products run on TF32 tensor cores (CUDA, opt-in, no recurrent dropout).
 public sealed record RecurrenceGridPlan(bool Persistent, int Groups, int GroupSize, int Units, int SplitK,
-    int ForwardSharedBytes, int BackwardSharedBytes, int ResidentGroups)
+    int ForwardSharedBytes, int BackwardSharedBytes, int ResidentGroups, bool Tf32 = false)
 {
     /// <summary>The kernel's settings for a launch running <paramref name="steps"/> steps from <paramref name="firstStep"/>.</summary>
     public RecurrenceGrid Launch(int firstStep, int steps, int totalSteps) =>
-        new() { FirstStep = firstStep, Steps = steps, TotalSteps = totalSteps, Units = Units, SplitK = SplitK };
+        new() { FirstStep = firstStep, Steps = steps, TotalSteps = totalSteps, Units = Units, SplitK = SplitK, Tf32 = Tf32 ? 1 : 0 };
 
-    /// <summary>Shared memory of the forward kernel: U's slice [H, gates Units + 1] and the partial sums [group, 4], in floats.</summary>
-    public static long ForwardSharedFloats(int hidden, int gates, int units, int groupSize) => (long)hidden * (gates * units + 1) + 4L * groupSize;
+    /// <summary>
+    /// Shared memory of the forward kernel in floats: U's slice [H, gates Units + 1], the partial sums [group, 4] and,
+    /// with TF32, the products [B, gates Units].
+    /// </summary>
+    public static long ForwardSharedFloats(int hidden, int gates, int units, int groupSize, int tf32Batch = 0) =>
+        (long)hidden * (gates * units + 1) + 4L * groupSize + (long)tf32Batch * gates * units;
 
-    /// <summary>Shared memory of the backward kernel: U's rows [Units, gates H + 1] and the partial sums [group, 4], in floats.</summary>
-    public static long BackwardSharedFloats(int hidden, int gates, int units, int groupSize) => (long)units * (gates * hidden + 1) + 4L * groupSize;
+    /// <summary>Shared memory of the backward kernel in floats: U's rows [Units, gates H + 1], the partial sums [group, 4], with TF32 the products [B, Units].</summary>
+    public static long BackwardSharedFloats(int hidden, int gates, int units, int groupSize, int tf32Batch = 0) =>
+        (long)units * (gates * hidden + 1) + 4L * groupSize + (long)tf32Batch * units;
 
     /// <summary>
     /// The deadlock guard: a persistent launch whose grid is larger than the groups the device keeps resident

@@ -18,8 +18,9 @@ public static class RecurrenceGridPlanner
     /// the two kernels the whole device keeps resident at once.
     /// </summary>
     /// <param name="gates">4 for an LSTM, 3 for a GRU</param>
+    /// <param name="tf32">the products on TF32 tensor cores: whole warps per group, room for the products</param>
     public static RecurrenceGridPlan? Persistent(int batch, int hidden, GridLimits limits, Func<int, int, int> residentGroups,
-        out string whyNot, int gates = 4)
+        out string whyNot, int gates = 4, bool tf32 = false)
     {
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentNullException.ThrowIfNull(residentGroups);
@@ -30,9 +31,9 @@ public static class RecurrenceGridPlanner
             int groups = Ceil(hidden, units);
             if (units > 1 && Ceil(hidden, units - 1) == groups && units > Ceil(hidden, limits.Multiprocessors))
                 continue; // the same grid with more shared memory
-            var (size, split) = GroupShape(batch, units, limits);
-            long bytes = 4 * Math.Max(RecurrenceGridPlan.ForwardSharedFloats(hidden, gates, units, size),
-                RecurrenceGridPlan.BackwardSharedFloats(hidden, gates, units, size));
+            var (size, split) = GroupShape(batch, units, limits, tf32);
+            long bytes = 4 * Math.Max(RecurrenceGridPlan.ForwardSharedFloats(hidden, gates, units, size, tf32 ? batch : 0),
+                RecurrenceGridPlan.BackwardSharedFloats(hidden, gates, units, size, tf32 ? batch : 0));
             if (bytes > limits.MaxSharedBytesPerGroup)
             {
                 whyNot = FormattableString.Invariant($"U's slices for H={hidden} need {bytes / 1024.0:F1} KB of shared memory per group at {units} units ") +
@@ -44,7 +45,7 @@ public static class RecurrenceGridPlanner
             if (groups <= resident)
             {
                 whyNot = "";
-                return Plan(true, hidden, gates, units, size, split, resident);
+                return Plan(true, hidden, gates, units, size, split, resident, tf32 ? batch : 0);
             }
             tooFew = resident;
         }
@@ -53,17 +54,17 @@ public static class RecurrenceGridPlanner
     }
 
     /// <summary>The step-mode plan: the same slices as persistent where they fit, smaller where shared memory is short.</summary>
-    public static RecurrenceGridPlan Stepwise(int batch, int hidden, GridLimits limits, int gates = 4)
+    public static RecurrenceGridPlan Stepwise(int batch, int hidden, GridLimits limits, int gates = 4, bool tf32 = false)
     {
         ArgumentNullException.ThrowIfNull(limits);
         Validate(batch, hidden);
         for (int units = Math.Max(1, Ceil(hidden, limits.Multiprocessors)); units >= 1; units--)
         {
-            var (size, split) = GroupShape(batch, units, limits);
-            long bytes = 4 * Math.Max(RecurrenceGridPlan.ForwardSharedFloats(hidden, gates, units, size),
-                RecurrenceGridPlan.BackwardSharedFloats(hidden, gates, units, size));
+            var (size, split) = GroupShape(batch, units, limits, tf32);
+            long bytes = 4 * Math.Max(RecurrenceGridPlan.ForwardSharedFloats(hidden, gates, units, size, tf32 ? batch : 0),
+                RecurrenceGridPlan.BackwardSharedFloats(hidden, gates, units, size, tf32 ? batch : 0));
             if (bytes <= limits.MaxSharedBytesPerGroup)
-                return Plan(false, hidden, gates, units, size, split, resident: 0);
+                return Plan(false, hidden, gates, units, size, split, 0, tf32 ? batch : 0);
         }
         throw new ArgumentException($"Recurrence step mode: H={hidden} needs more shared memory per group than the " +
             $"{limits.MaxSharedBytesPerGroup / 1024} KB {limits.Device} has, even with one unit per group; use GPULSTM_RECURRENCE=gemm.");
@@ -73,7 +74,7 @@ public static class RecurrenceGridPlanner
     /// Threads per group and per element: each element gets as many threads (a power of two up to a warp) as the
     /// group has to spare, and a group no larger than its elements need.
     /// </summary>
-    private static (int Size, int SplitK) GroupShape(int batch, int units, GridLimits limits)
+    private static (int Size, int SplitK) GroupShape(int batch, int units, GridLimits limits, bool tf32)
     {
         int most = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, Math.Min(limits.GroupSize, limits.MaxThreadsPerGroup)) + 1) / 2;
         long elements = (long)batch * units;
@@ -81,13 +82,14 @@ public static class RecurrenceGridPlanner
         split = (int)BitOperations.RoundUpToPowerOf2((uint)split + 1) / 2; // a power of two
         long needed = (long)BitOperations.RoundUpToPowerOf2((ulong)elements) * split;
         int size = (int)Math.Max(split, Math.Min(most, needed));
-        return (size, split);
+        // TF32: mma.sync takes whole warps, and the products are read once per element (no split needed).
+        return tf32 ? (Math.Max(size, 32), 1) : (size, split);
     }
 
-    private static RecurrenceGridPlan Plan(bool persistent, int hidden, int gates, int units, int size, int split, int resident) =>
+    private static RecurrenceGridPlan Plan(bool persistent, int hidden, int gates, int units, int size, int split, int resident, int tf32Batch) =>
         new(persistent, Ceil(hidden, units), size, units, split,
-            (int)(4 * RecurrenceGridPlan.ForwardSharedFloats(hidden, gates, units, size)),
-            (int)(4 * RecurrenceGridPlan.BackwardSharedFloats(hidden, gates, units, size)), resident);
+            (int)(4 * RecurrenceGridPlan.ForwardSharedFloats(hidden, gates, units, size, tf32Batch)),
+            (int)(4 * RecurrenceGridPlan.BackwardSharedFloats(hidden, gates, units, size, tf32Batch)), resident, tf32Batch > 0);
 
     private static void Validate(int batch, int hidden)
     {
