@@ -103,7 +103,7 @@ cp benchmarks/pytorch_step.py "$B/pytorch_step.py"
   grep -rE --include='*.cs' -l 'public (sealed )?class (Cuda|OpenCl|Cpu)[A-Za-z0-9_]*Tests\b' tests | sort | while read -r f; do
     ns=$(sed -n 's/^namespace \([A-Za-z0-9_.]*\);.*/\1/p' "$f" | head -1)
     grep -oE 'public (sealed )?class (Cuda|OpenCl|Cpu)[A-Za-z0-9_]*Tests\b' "$f" | awk '{print $NF}' | while read -r c; do
-      case $c in CpuLaunched*) k=CpuLaunched ;; Cpu*) k=Cpu ;; Cuda*) k=Cuda ;; OpenCl*) k=OpenCL ;; esac
+      case $c in CpuLaunched*) k=CpuLaunched ;; CpuGrid*) k=CpuGrid ;; Cpu*) k=Cpu ;; Cuda*) k=Cuda ;; OpenCl*) k=OpenCL ;; esac
       echo "$k $ns.$c"
     done
   done
