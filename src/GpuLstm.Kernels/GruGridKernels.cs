@@ -25,6 +25,20 @@ public static class GruGridKernels
         ArrayView<float> recurrentMask,   // [B, 3H], read only when HasRecurrentDropout
         ArrayView<float> hDropped,        // [T+1, B, 3H], written only when HasRecurrentDropout
         ArrayView<int> barrier)           // [2] grid barrier state, zero between launches
+        => ForwardSteps(args, grid, recurrentKernel, gates, recurrent, bias, mask, h, recurrentMask, hDropped, barrier, tf32: false);
+
+    /// <summary><see cref="Forward"/> with each step's recurrent products on TF32 tensor cores (CUDA, sm_80 and later).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ForwardTf32(RecurrentStepArgs args, RecurrenceGrid grid, ArrayView<float> recurrentKernel,
+        ArrayView<float> gates, ArrayView<float> recurrent, ArrayView<float> bias, ArrayView<float> mask,
+        ArrayView<float> h, ArrayView<float> recurrentMask, ArrayView<float> hDropped, ArrayView<int> barrier)
+        => ForwardSteps(args, grid, recurrentKernel, gates, recurrent, bias, mask, h, recurrentMask, hDropped, barrier, tf32: true);
+
+    // tf32 is a constant in each entry above, so the inline PTX exists only in the TF32 kernels (older GPUs reject it).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ForwardSteps(RecurrentStepArgs args, RecurrenceGrid grid, ArrayView<float> recurrentKernel,
+        ArrayView<float> gates, ArrayView<float> recurrent, ArrayView<float> bias, ArrayView<float> mask,
+        ArrayView<float> h, ArrayView<float> recurrentMask, ArrayView<float> hDropped, ArrayView<int> barrier, bool tf32)
     {
         int hidden = args.Hidden, batch = args.Batch, units = grid.Units, split = grid.SplitK;
         int j0 = Grid.IdxX * units, sliceLength = hidden * (Gates * units + 1);
@@ -35,7 +49,8 @@ public static class GruGridKernels
         Group.Barrier();
 
         long bh = (long)batch * hidden;
-        bool dropout = args.HasRecurrentDropout != 0, tf32 = grid.Tf32 != 0 && !dropout;
+        bool dropout = args.HasRecurrentDropout != 0;
+        tf32 &= !dropout; // per-gate masks give each gate its own left operand: FP32 products then
         var products = tf32 ? shared.SubView(sliceLength + Group.DimX * 4, batch * Gates * units) : partials; // [B, gates Units]
         int elements = batch * units, perPass = Group.DimX / split, part = Group.IdxX % split, own = Group.IdxX / split;
         for (int s = 0; s < grid.Steps; s++)
@@ -89,6 +104,22 @@ public static class GruGridKernels
         ArrayView<float> dhRecurrent,     // [B, H] in: the final h's grad; then the direct part z dh each step leaves
         ArrayView<float> recurrentMask,   // [B, 3H], read only when HasRecurrentDropout
         ArrayView<int> barrier)           // [2]
+        => BackwardSteps(args, grid, recurrentKernel, dInput, dRecurrent, gates, recurrent, mask, h, dhOutput, dhRecurrent, recurrentMask, barrier, tf32: false);
+
+    /// <summary><see cref="Backward"/> with each step's recurrent products on TF32 tensor cores (CUDA, sm_80 and later).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BackwardTf32(RecurrentStepArgs args, RecurrenceGrid grid, ArrayView<float> recurrentKernel,
+        ArrayView<float> dInput, ArrayView<float> dRecurrent, ArrayView<float> gates, ArrayView<float> recurrent,
+        ArrayView<float> mask, ArrayView<float> h, ArrayView<float> dhOutput, ArrayView<float> dhRecurrent,
+        ArrayView<float> recurrentMask, ArrayView<int> barrier)
+        => BackwardSteps(args, grid, recurrentKernel, dInput, dRecurrent, gates, recurrent, mask, h, dhOutput, dhRecurrent, recurrentMask, barrier, tf32: true);
+
+    // tf32 is a constant in each entry above, so the inline PTX exists only in the TF32 kernels (older GPUs reject it).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BackwardSteps(RecurrentStepArgs args, RecurrenceGrid grid, ArrayView<float> recurrentKernel,
+        ArrayView<float> dInput, ArrayView<float> dRecurrent, ArrayView<float> gates, ArrayView<float> recurrent,
+        ArrayView<float> mask, ArrayView<float> h, ArrayView<float> dhOutput, ArrayView<float> dhRecurrent,
+        ArrayView<float> recurrentMask, ArrayView<int> barrier, bool tf32)
     {
         int hidden = args.Hidden, batch = args.Batch, units = grid.Units, split = grid.SplitK;
         int j0 = Grid.IdxX * units, sliceLength = units * (Gates * hidden + 1);
@@ -99,7 +130,8 @@ public static class GruGridKernels
         Group.Barrier();
 
         long bh = (long)batch * hidden;
-        bool dropout = args.HasRecurrentDropout != 0, tf32 = grid.Tf32 != 0 && !dropout;
+        bool dropout = args.HasRecurrentDropout != 0;
+        tf32 &= !dropout; // per-gate masks give each gate its own left operand: FP32 products then
         var products = tf32 ? shared.SubView(sliceLength + Group.DimX * 4, batch * units) : partials; // [B, Units]
         int elements = batch * units, perPass = Group.DimX / split, part = Group.IdxX % split, own = Group.IdxX / split;
         for (int s = 0; s < grid.Steps; s++)

@@ -24,9 +24,4 @@ public struct RecurrenceGrid
     /// <summary>Threads that share one element's dot products (a power of two dividing the group size).</summary>
     public int SplitK;
 
-    /// <summary>
-    /// 1: each step's recurrent products run on TF32 tensor cores (<see cref="Tf32Tiles"/>, CUDA only, no recurrent dropout)
-    /// into shared memory after the partial sums: forward [B, gates Units], backward [B, Units].
-    /// </summary>
-    public int Tf32;
 }

@@ -23,7 +23,7 @@ public static class PersistentPlanTable
         var sb = new StringBuilder();
         sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"Persistent LSTM recurrence on {limits.Device}: {limits.Multiprocessors} SMs, {limits.MaxSharedBytesPerGroup / 1024} KB shared memory per group, " +
-            $"{regs} registers per thread ({(registers is null ? "assumed: no ptxas" : "ptxas, the larger of the two grid kernels")})"));
+            $"{regs} registers per thread ({(registers is null ? "assumed: no ptxas" : "ptxas, the larger of the two FP32 grid kernels")})"));
         sb.AppendLine($"{"H",6} {"B",4} {"groups",7} {"units",6} {"threads",8} {"split",6} {"fwd KB",8} {"bwd KB",8} {"resident",9}");
         foreach (int hidden in Hidden)
             foreach (int batch in Batches)

@@ -52,7 +52,7 @@ public static class KernelsCommand
         output.WriteLine();
         output.Write(KernelReportTable.Format(rows));
         output.WriteLine();
-        output.Write(PersistentPlanTable.Format(rows.Where(r => r.Kernel.StartsWith("LstmGridKernels.", StringComparison.Ordinal))
+        output.Write(PersistentPlanTable.Format(rows.Where(r => r.Kernel.StartsWith("LstmGridKernels.", StringComparison.Ordinal) && !r.Kernel.EndsWith("Tf32", StringComparison.Ordinal))
             .Select(r => r.Ptxas?.Registers).DefaultIfEmpty(null).Max()));
 
         int failed = rows.Count(r => r.Failed);

@@ -54,7 +54,8 @@ public sealed class ComputeDevice : IDisposable
         }
         Pool = new TensorPool(this);
         GridRecurrence = new GridPlans.DeviceGrid(this);
-        GridTf32 = Kind == DeviceKind.Cuda && tf32;
+        // TF32 mma.sync needs sm_80 or later: elsewhere the grid recurrence stays FP32 (cuBLAS decides for itself).
+        GridTf32 = tf32 && accelerator is ILGPU.Runtime.Cuda.CudaAccelerator { Architecture.Major: >= 8 };
         _gemm = new Lazy<IGemmEngine>(() => GemmEngines.Create(this, gemm, tf32));
         GemmEngineName = gemm.EngineName;
         GemmLibrary = gemm.Library;
@@ -200,7 +201,7 @@ public sealed class ComputeDevice : IDisposable
 
     /// <summary>
     /// Whether the grid recurrence's products run on TF32 tensor cores: CUDA with TF32 asked for (GPULSTM_TF32=1 or
-    /// ComputeDeviceOptions.Tf32, the same opt-in as cuBLAS's), for layers without recurrent dropout (its per-gate
+    /// ComputeDeviceOptions.Tf32, the same opt-in as cuBLAS's) on sm_80 or later, for layers without recurrent dropout (its per-gate
     /// masks make each gate's left operand different). Tests switch it on a shared device.
     /// </summary>
     internal bool GridTf32 { get; set; }

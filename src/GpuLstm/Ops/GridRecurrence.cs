@@ -26,7 +26,7 @@ internal static class GridRecurrence
         View hDropped)        // [T+1, B, 4H], written only when HasRecurrentDropout
     {
         var config = Config(device, GridCell.Lstm, forward: true, plan);
-        var launch = device.Kernels.LstmGridForward;
+        var launch = device.Kernels.LstmGridForward(plan.Tf32);
         var barrier = device.GridRecurrence.Barrier;
         foreach (var grid in Launches(plan, steps, forward: true))
             launch(config, args, grid, recurrentKernel, gates, bias, mask, h, c, recurrentMask, hDropped, barrier);
@@ -44,7 +44,7 @@ internal static class GridRecurrence
         View recurrentMask)   // [B, 4H], read only when HasRecurrentDropout
     {
         var config = Config(device, GridCell.Lstm, forward: false, plan);
-        var launch = device.Kernels.LstmGridBackward;
+        var launch = device.Kernels.LstmGridBackward(plan.Tf32);
         var barrier = device.GridRecurrence.Barrier;
         foreach (var grid in Launches(plan, steps, forward: false))
             launch(config, args, grid, recurrentKernel, dGates, gates, mask, c, dhOutput, dhRecurrent, dc, recurrentMask, barrier);
@@ -60,8 +60,9 @@ internal static class GridRecurrence
         View recurrentMask,   // [B, 3H], read only when HasRecurrentDropout
         View hDropped)        // [T+1, B, 3H], written only when HasRecurrentDropout
     {
+        ResetAfterOnly(args);
         var config = Config(device, GridCell.Gru, forward: true, plan);
-        var launch = device.Kernels.GruGridForward;
+        var launch = device.Kernels.GruGridForward(plan.Tf32);
         var barrier = device.GridRecurrence.Barrier;
         foreach (var grid in Launches(plan, steps, forward: true))
             launch(config, args, grid, recurrentKernel, gates, recurrent, bias, mask, h, recurrentMask, hDropped, barrier);
@@ -79,8 +80,9 @@ internal static class GridRecurrence
         View dhRecurrent,     // [B, H] in: the final h's grad, out: dh_0 without its GEMM part
         View recurrentMask)   // [B, 3H], read only when HasRecurrentDropout
     {
+        ResetAfterOnly(args);
         var config = Config(device, GridCell.Gru, forward: false, plan);
-        var launch = device.Kernels.GruGridBackward;
+        var launch = device.Kernels.GruGridBackward(plan.Tf32);
         var barrier = device.GridRecurrence.Barrier;
         foreach (var grid in Launches(plan, steps, forward: false))
             launch(config, args, grid, recurrentKernel, dInput, dRecurrent, gates, recurrent, mask, h, dhOutput, dhRecurrent, recurrentMask, barrier);
@@ -100,9 +102,15 @@ internal static class GridRecurrence
 
     private static KernelConfig Config(ComputeDevice device, GridCell cell, bool forward, RecurrenceGridPlan plan)
     {
-        var (forwardKernel, backwardKernel) = device.Kernels.GridKernels(cell);
+        device.GridRecurrence.Prepare(cell, forward, plan);
         int sharedBytes = forward ? plan.ForwardSharedBytes : plan.BackwardSharedBytes;
-        device.GridRecurrence.Prepare(cell, forward ? forwardKernel : backwardKernel, plan, sharedBytes);
         return new KernelConfig(plan.Groups, plan.GroupSize, SharedMemoryConfig.RequestDynamic<float>(sharedBytes / sizeof(float)));
+    }
+
+    /// <summary>The grid kernels pass h_{t-1} where reset_before's r h would go: they must never see reset_before.</summary>
+    private static void ResetAfterOnly(RecurrentStepArgs args)
+    {
+        if (args.ResetAfter == 0)
+            throw new InvalidOperationException("GRU grid recurrence: reset_after=false needs the GEMM path (ComputeDevice.GruRecurrencePath).");
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using GpuLstm.Device.GridPlans;
 
 namespace GpuLstm.Tests.Device;
@@ -49,8 +50,7 @@ public sealed class RecurrenceGridPlannerTests
         int units = plan.Units;
         Assert.Equal(4 * (hidden * (4 * units + 1) + 4 * plan.GroupSize + batch * 4 * units), plan.ForwardSharedBytes);
         Assert.Equal(4 * (units * (4 * hidden + 1) + 4 * plan.GroupSize + batch * units), plan.BackwardSharedBytes);
-        Assert.Equal(1, plan.Launch(0, 1, 1).Tf32);
-        Assert.Equal(0, RecurrenceGridPlanner.Persistent(batch, hidden, GridLimits.H100, H100Resident, out _)!.Launch(0, 1, 1).Tf32);
+        Assert.False(RecurrenceGridPlanner.Persistent(batch, hidden, GridLimits.H100, H100Resident, out _)!.Tf32);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class RecurrenceGridPlannerTests
     [Fact]
     public void GuardRefusesAGridLargerThanTheResidentGroups()
     {
-        // One unit per group at H=1024: 1024 groups of 256 threads with 136 KB... here 20.5 KB each; Hopper keeps 4 per SM.
+        // One unit per group at H=1024: 1024 groups of 256 threads and 20.5 KB of shared memory each; Hopper keeps 4 per SM.
         int groupSize = 256, shared = 4 * (1024 * 5 + 4 * groupSize);
         int resident = H100Resident(groupSize, shared);
         Assert.Equal(4 * 132, resident);
@@ -91,6 +91,42 @@ public sealed class RecurrenceGridPlannerTests
         Assert.Contains("deadlock", e.Message, StringComparison.Ordinal);
         Assert.Contains("GPULSTM_RECURRENCE=stepwise", e.Message, StringComparison.Ordinal);
         RecurrenceGridPlan.EnsureResident("H100 (data sheet)", 528, resident, groupSize, shared); // exactly resident: allowed
+    }
+
+    [Fact]
+    public void EveryPlanOfASweepIsConsistent()
+    {
+        var small = new GridLimits("small", 3, 8, 48 * 1024, 8);
+        foreach (var limits in new[] { GridLimits.H100, small })
+            foreach (int batch in new[] { 1, 2, 3, 7, 8, 16, 33, 64, 100, 300 })
+                foreach (int hidden in new[] { 1, 2, 5, 31, 64, 100, 128, 257, 512, 1000, 1024, 2048 })
+                    foreach (int gates in new[] { 3, 4 })
+                        foreach (bool tf32 in limits == small ? new[] { false } : new[] { false, true })
+                        {
+                            string what = $"{limits.Device} B={batch} H={hidden} gates={gates} tf32={tf32}";
+                            Func<int, int, int> resident = limits == small ? (_, _) => 3 : H100Resident;
+                            var persistent = RecurrenceGridPlanner.Persistent(batch, hidden, limits, resident, out _, gates, tf32);
+                            RecurrenceGridPlan? step = null;
+                            try
+                            {
+                                step = RecurrenceGridPlanner.Stepwise(batch, hidden, limits, gates, tf32);
+                            }
+                            catch (ArgumentException) when (persistent is null)
+                            {
+                                // too wide even for one unit per group: both refuse
+                            }
+                            foreach (var plan in new[] { persistent, step })
+                            {
+                                if (plan is null)
+                                    continue;
+                                Assert.True(BitOperations.IsPow2(plan.SplitK) && plan.SplitK <= 32, $"{what}: {plan}");
+                                Assert.True(plan.GroupSize % plan.SplitK == 0 && plan.GroupSize <= limits.MaxThreadsPerGroup, $"{what}: {plan}");
+                                Assert.True(!tf32 || plan.GroupSize % 32 == 0, $"{what}: {plan}");
+                                Assert.True(plan.Groups * plan.Units >= hidden && (plan.Groups - 1) * plan.Units < hidden, $"{what}: {plan}");
+                                Assert.True(Math.Max(plan.ForwardSharedBytes, plan.BackwardSharedBytes) <= limits.MaxSharedBytesPerGroup, $"{what}: {plan}");
+                                Assert.True(!plan.Persistent || plan.Groups <= plan.ResidentGroups, $"{what}: {plan}");
+                            }
+                        }
     }
 
     [Theory]

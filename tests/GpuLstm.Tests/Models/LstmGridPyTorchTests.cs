@@ -21,11 +21,13 @@ public abstract class LstmGridPyTorchTests(DeviceFixture fixture)
         try
         {
             profiler.Reset();
-            PyTorchLstmSgdStep.Check(device);
-            var ran = profiler.Report().Select(r => r.Kernel).ToList();
-            Assert.Contains("LstmGridForward", ran); // the model's LSTM took the grid path, not the GEMM one
-            Assert.Contains("LstmGridBackward", ran);
-            Assert.DoesNotContain("LstmForward", ran);
+            int sequences = PyTorchLstmSgdStep.Check(device);
+            var ran = profiler.Report();
+            // The model's LSTM (T = 6) took the grid path asked for: one launch per sequence persistent, one per step else.
+            int perSequence = mode == RecurrenceMode.Persistent ? 1 : 6;
+            Assert.Equal(sequences * perSequence, ran.Where(r => r.Kernel == "LstmGridForward").Sum(r => r.Launches));
+            Assert.Equal(sequences * perSequence, ran.Where(r => r.Kernel == "LstmGridBackward").Sum(r => r.Launches));
+            Assert.DoesNotContain(ran, r => r.Kernel == "LstmForward");
         }
         finally
         {

@@ -23,6 +23,7 @@ public abstract class GruGridRecurrenceTests(DeviceFixture fixture)
             data.Add(mode, 4, 3, 5, 7, false, true, false);  // recurrent dropout
             data.Add(mode, 5, 5, 2, 33, true, true, true);   // both
             data.Add(mode, 1, 2, 3, 4, false, false, true);  // one step
+            data.Add(mode, 4, 1, 2, 13, false, false, true); // B = 1: each element's products split over threads, backward too
             data.Add(mode, 40, 5, 2, 33, false, false, false); // long: several groups, many grid barriers
         }
         return data;

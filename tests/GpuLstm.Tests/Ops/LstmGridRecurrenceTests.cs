@@ -1,5 +1,8 @@
 using GpuLstm.Device;
 using GpuLstm.Device.GridPlans;
+using GpuLstm.Kernels;
+using GpuLstm.Memory;
+using GpuLstm.Ops;
 using GpuLstm.Tests.Infrastructure;
 
 namespace GpuLstm.Tests.Ops;
@@ -48,8 +51,8 @@ public abstract class LstmGridRecurrenceTests(DeviceFixture fixture)
             Assert.Equal(mode == RecurrenceMode.Persistent, plan.Persistent);
             var (actual, gridKernels) = LstmOpRun.Run(device, c);
             Assert.Contains("LstmForward", gemmKernels);
-            Assert.Contains("LstmGridForward", gridKernels);
-            Assert.Contains("LstmGridBackward", gridKernels);
+            Assert.Equal(plan.Persistent ? 1 : steps, gridKernels.Count(k => k == "LstmGridForward"));
+            Assert.Equal(plan.Persistent ? 1 : steps, gridKernels.Count(k => k == "LstmGridBackward"));
             Assert.DoesNotContain("LstmForward", gridKernels);
             Assert.DoesNotContain("LstmBackward", gridKernels);
             LstmOpRun.Close($"{RecurrenceModeChoice.Name(mode)} ({plan.Groups} groups of {plan.GroupSize}, {plan.Units} units, split {plan.SplitK})",
@@ -90,16 +93,32 @@ public abstract class LstmGridRecurrenceTests(DeviceFixture fixture)
     public void APersistentGridLargerThanTheResidentGroupsIsRefusedBeforeItLaunches()
     {
         var device = fixture.Device;
-        var grid = device.GridRecurrence;
-        var fits = RecurrenceGridPlanner.Stepwise(4, 16, grid.Limits);
-        int resident = grid.ResidentGroups(GridCell.Lstm, fits.GroupSize, fits.ForwardSharedBytes);
+        int steps = 3, batch = 2, hidden = 16;
+        var fits = RecurrenceGridPlanner.Stepwise(batch, hidden, device.GridRecurrence.Limits);
+        int resident = device.GridRecurrence.ResidentGroups(GridCell.Lstm, false, fits.GroupSize, fits.ForwardSharedBytes);
         var tooLarge = fits with { Persistent = true, Groups = resident + 1, ResidentGroups = resident };
-        long launches = device.Counters.KernelLaunches;
-        var e = Assert.Throws<InvalidOperationException>(() => grid.Prepare(GridCell.Lstm, device.Kernels.GridKernels(GridCell.Lstm).Forward, tooLarge, fits.ForwardSharedBytes));
-        Assert.Contains($"{resident + 1} groups", e.Message, StringComparison.Ordinal);
-        Assert.Contains("deadlock", e.Message, StringComparison.Ordinal);
-        Assert.Equal(launches, device.Counters.KernelLaunches);
-        grid.Prepare(GridCell.Lstm, device.Kernels.GridKernels(GridCell.Lstm).Forward, tooLarge with { Groups = resident }, fits.ForwardSharedBytes);
+        using var u = Tensor.Zeros(device, [hidden, 4 * hidden]);
+        using var gates = Tensor.Zeros(device, [steps, batch, 4 * hidden]);
+        using var h = Tensor.Zeros(device, [steps + 1, batch, hidden]);
+        using var c = Tensor.Zeros(device, [steps + 1, batch, hidden]);
+        var args = new LstmStepArgs { Batch = batch, Hidden = hidden };
+        void Launch(RecurrenceGridPlan plan) => GridRecurrence.LstmForward(device, plan, args, steps, u.View, gates.View, gates.View,
+            gates.View, h.View, c.View, gates.View, gates.View);
+        var profiler = device.EnableProfiling();
+        try
+        {
+            profiler.Reset();
+            var e = Assert.Throws<InvalidOperationException>(() => Launch(tooLarge));
+            Assert.Contains($"{resident + 1} groups", e.Message, StringComparison.Ordinal);
+            Assert.Contains("deadlock", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(profiler.Report(), r => r.Kernel == "LstmGridForward"); // refused before launching
+            Launch(tooLarge with { Groups = resident }); // every group resident: it runs
+            Assert.Contains(profiler.Report(), r => r.Kernel == "LstmGridForward");
+        }
+        finally
+        {
+            device.DisableProfiling();
+        }
     }
 
     [Fact]

@@ -36,6 +36,7 @@ internal static class CudaSharedMemory
         if (kernel is not CudaKernel cuda || bytes <= 48 * 1024)
             return;
         var set = SetAttribute.Value ?? throw new InvalidOperationException("cuFuncSetAttribute was not found in libcuda.so.1.");
+        using var bound = kernel.Accelerator.BindScoped(); // the driver call needs the kernel's context current on this thread
         int error = set(cuda.FunctionPtr, MaxDynamicSharedSizeBytes, bytes);
         if (error != 0)
             throw new InvalidOperationException($"cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES, {bytes}) failed with CUDA error {error}.");

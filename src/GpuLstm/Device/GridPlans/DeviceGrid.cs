@@ -7,12 +7,13 @@ namespace GpuLstm.Device.GridPlans;
 
 /// <summary>
 /// A device's side of the grid recurrence: its limits, how many groups it keeps resident, the grid barrier's
-/// state (two ints, zero between launches) and the choice between the persistent plan and step mode.
+/// state (two ints, zeroed before each persistent launch) and the choice between the persistent plan and step mode.
 /// </summary>
 internal sealed class DeviceGrid(ComputeDevice device) : IDisposable
 {
     private readonly ComputeDevice _device = device;
     private readonly HashSet<string> _said = [];
+    private readonly HashSet<Kernel> _allowed = [];
     private MemoryBuffer1D<int, Stride1D.Dense>? _barrier;
     private GridLimits? _limits;
 
@@ -43,20 +44,22 @@ internal sealed class DeviceGrid(ComputeDevice device) : IDisposable
     /// <summary>
     /// Groups of both grid kernels the whole device keeps resident at <paramref name="groupSize"/> threads and
     /// <paramref name="sharedBytes"/> of shared memory. CUDA asks its occupancy calculator; the CPU accelerator runs one
-    /// group per multiprocessor at a time. OpenCL promises no forward progress between groups at all, so a GPU is
-    /// trusted with one group per compute unit (see <see cref="Limits"/> for OpenCL CPU drivers); persistent is
-    /// never chosen unasked.
+    /// group per multiprocessor at a time. OpenCL promises no forward progress between groups at all: an AMD or
+    /// NVIDIA GPU is trusted with one group per compute unit, other OpenCL devices (Intel GPUs count EUs as compute
+    /// units; CPU drivers, see <see cref="Limits"/>) with one group. Persistent is never chosen unasked.
     /// </summary>
-    public int ResidentGroups(GridCell cell, int groupSize, int sharedBytes)
+    public int ResidentGroups(GridCell cell, bool tf32, int groupSize, int sharedBytes)
     {
         var accelerator = _device.Accelerator;
+        if (accelerator is CLAccelerator { Device: CLDevice { Vendor: not (CLDeviceVendor.AMD or CLDeviceVendor.Nvidia) } })
+            return 1;
         if (accelerator is not CudaAccelerator)
             return Limits.Multiprocessors;
         int perMultiprocessor = int.MaxValue;
-        var (forward, backward) = _device.Kernels.GridKernels(cell);
+        var (forward, backward) = _device.Kernels.GridKernels(cell, tf32);
         foreach (var kernel in new[] { forward, backward })
         {
-            CudaSharedMemory.Allow(kernel, sharedBytes);
+            AllowSharedMemory(kernel);
             perMultiprocessor = Math.Min(perMultiprocessor,
                 accelerator.EstimateMaxActiveGroupsPerMultiprocessor(kernel, groupSize, sharedBytes));
         }
@@ -67,12 +70,12 @@ internal sealed class DeviceGrid(ComputeDevice device) : IDisposable
     /// The persistent plan when asked for and possible; else step mode, saying once per reason why a persistent
     /// request runs in step mode instead.
     /// </summary>
-    /// <param name="tf32">the recurrent products on TF32 tensor cores (CUDA only; the caller checks)</param>
+    /// <param name="tf32">the recurrent products on TF32 tensor cores (CUDA sm_80+ only; the caller checks)</param>
     public RecurrenceGridPlan Plan(GridCell cell, bool persistent, int batch, int hidden, bool tf32)
     {
         if (persistent)
         {
-            var plan = RecurrenceGridPlanner.Persistent(batch, hidden, Limits, (size, bytes) => ResidentGroups(cell, size, bytes),
+            var plan = RecurrenceGridPlanner.Persistent(batch, hidden, Limits, (size, bytes) => ResidentGroups(cell, tf32, size, bytes),
                 out string whyNot, cell.Gates(), tf32);
             if (plan is not null)
                 return plan;
@@ -83,16 +86,31 @@ internal sealed class DeviceGrid(ComputeDevice device) : IDisposable
         return RecurrenceGridPlanner.Stepwise(batch, hidden, Limits, cell.Gates(), tf32);
     }
 
-    /// <summary>Before a launch: lets the kernel have its shared memory and, for a persistent launch, guards against deadlock.</summary>
-    public void Prepare(GridCell cell, Kernel kernel, RecurrenceGridPlan plan, int sharedBytes)
+    /// <summary>
+    /// Before a launch: lets the kernel have its shared memory and, for a persistent launch, guards against deadlock
+    /// and zeroes the barrier state (on the stream, before the kernel).
+    /// </summary>
+    public void Prepare(GridCell cell, bool forward, RecurrenceGridPlan plan)
     {
-        CudaSharedMemory.Allow(kernel, sharedBytes);
-        if (plan.Persistent)
-            RecurrenceGridPlan.EnsureResident(Limits.Device, plan.Groups, ResidentGroups(cell, plan.GroupSize, sharedBytes), plan.GroupSize,
-                sharedBytes);
+        var (forwardKernel, backwardKernel) = _device.Kernels.GridKernels(cell, plan.Tf32);
+        AllowSharedMemory(forward ? forwardKernel : backwardKernel);
+        if (!plan.Persistent)
+            return;
+        int sharedBytes = forward ? plan.ForwardSharedBytes : plan.BackwardSharedBytes;
+        RecurrenceGridPlan.EnsureResident(Limits.Device, plan.Groups, ResidentGroups(cell, plan.Tf32, plan.GroupSize, sharedBytes),
+            plan.GroupSize, sharedBytes);
+        _ = Barrier;
+        _barrier!.MemSetToZero();
     }
 
     public void Dispose() => _barrier?.Dispose();
+
+    /// <summary>Once per kernel: CUDA's limit on its dynamic shared memory raised to what the device allows a group.</summary>
+    private void AllowSharedMemory(Kernel kernel)
+    {
+        if (_allowed.Add(kernel))
+            CudaSharedMemory.Allow(kernel, Limits.MaxSharedBytesPerGroup);
+    }
 
     /// <summary>
     /// An OpenCL CPU driver gets one group: ILGPU 1.5.3's OpenCL code keeps each group's dynamic shared memory pointer

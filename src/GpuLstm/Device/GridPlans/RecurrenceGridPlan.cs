@@ -8,13 +8,13 @@ namespace GpuLstm.Device.GridPlans;
 /// per sequence with a grid barrier between steps, which needs all Groups resident at once (ResidentGroups says
 /// how many the device keeps); else step mode, one launch per step.
 /// </summary>
-/// Tf32: the recurrent products run on TF32 tensor cores (CUDA, opt-in, no recurrent dropout).
+/// <param name="Tf32">the recurrent products run on TF32 tensor cores (the kernels' Tf32 entries: CUDA sm_80+, opt-in, no recurrent dropout)</param>
 public sealed record RecurrenceGridPlan(bool Persistent, int Groups, int GroupSize, int Units, int SplitK,
     int ForwardSharedBytes, int BackwardSharedBytes, int ResidentGroups, bool Tf32 = false)
 {
     /// <summary>The kernel's settings for a launch running <paramref name="steps"/> steps from <paramref name="firstStep"/>.</summary>
     public RecurrenceGrid Launch(int firstStep, int steps, int totalSteps) =>
-        new() { FirstStep = firstStep, Steps = steps, TotalSteps = totalSteps, Units = Units, SplitK = SplitK, Tf32 = Tf32 ? 1 : 0 };
+        new() { FirstStep = firstStep, Steps = steps, TotalSteps = totalSteps, Units = Units, SplitK = SplitK };
 
     /// <summary>
     /// Shared memory of the forward kernel in floats: U's slice [H, gates Units + 1], the partial sums [group, 4] and,
