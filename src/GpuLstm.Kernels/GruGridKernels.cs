@@ -40,19 +40,11 @@ public static class GruGridKernels
         ArrayView<float> gates, ArrayView<float> recurrent, ArrayView<float> bias, ArrayView<float> mask,
         ArrayView<float> h, ArrayView<float> recurrentMask, ArrayView<float> hDropped, ArrayView<int> barrier, bool tf32)
     {
-        int hidden = args.Hidden, batch = args.Batch, units = grid.Units, split = grid.SplitK;
-        int j0 = Grid.IdxX * units, sliceLength = hidden * (Gates * units + 1);
-        var shared = SharedMemory.GetDynamic<float>();
-        var slice = shared.SubView(0, sliceLength);                          // [H, 3 Units + 1]
-        var partials = shared.SubView(sliceLength, Group.DimX * 4);         // [group size, 4]
-        GridSteps.StageColumns(slice, recurrentKernel, hidden, Gates, units, j0);
-        Group.Barrier();
-
+        int hidden = args.Hidden, batch = args.Batch;
         long bh = (long)batch * hidden;
         bool dropout = args.HasRecurrentDropout != 0;
         tf32 &= !dropout; // per-gate masks give each gate its own left operand: FP32 products then
-        var products = tf32 ? shared.SubView(sliceLength + Group.DimX * 4, batch * Gates * units) : partials; // [B, gates Units]
-        int elements = batch * units, perPass = Group.DimX / split, part = Group.IdxX % split, own = Group.IdxX / split;
+        var g = GridGroup.Columns(recurrentKernel, hidden, batch, Gates, grid, tf32);
         for (int s = 0; s < grid.Steps; s++)
         {
             int t = grid.FirstStep + s;
@@ -61,20 +53,15 @@ public static class GruGridKernels
             var maskT = args.HasMask != 0 ? mask.SubView((long)t * batch, batch) : mask;
             var hPrev = h.SubView(t * bh, bh);
             var droppedNext = dropout ? hDropped.SubView((t + 1) * 3 * bh, 3 * bh) : hDropped;
-            if (tf32)
-                GridSteps.Tf32Step(false, hPrev, slice, products, batch, hidden, Gates, units);
-            for (int first = 0; first < elements; first += perPass) // the same trip count for every thread: barriers inside
+            g.Tf32Products(false, hPrev);
+            for (int first = 0; first < g.Elements; first += g.PerPass) // the same trip count for every thread: barriers inside
             {
-                int el = first + own, b = el / units, jl = el - b * units, j = j0 + jl;
-                bool live = el < elements && j < hidden;
+                bool live = g.Element(first, out int b, out int jl);
                 bool computes = live && (args.HasMask == 0 || maskT[b] != 0f);
-                var sums = !computes ? default
-                    : tf32 ? (part == 0 ? GridSteps.ReadColumns(products, Gates, units, b, jl) : default)
-                    : GridSteps.ColumnProducts(slice, hPrev, recurrentMask, dropout, hidden, Gates, units, b, jl, part, split);
-                sums = GridSteps.Combine(partials, sums, part, split);
-                if (part != 0 || !live)
+                var sums = g.ForwardSums(computes, b, jl, hPrev, recurrentMask, dropout);
+                if (g.Part != 0 || !live)
                     continue;
-                int row = b * 3 * hidden;
+                int j = g.J0 + jl, row = b * 3 * hidden;
                 recurrentT[row + j] = sums.A;
                 recurrentT[row + hidden + j] = sums.B;
                 recurrentT[row + 2 * hidden + j] = sums.C;
@@ -121,19 +108,11 @@ public static class GruGridKernels
         ArrayView<float> mask, ArrayView<float> h, ArrayView<float> dhOutput, ArrayView<float> dhRecurrent,
         ArrayView<float> recurrentMask, ArrayView<int> barrier, bool tf32)
     {
-        int hidden = args.Hidden, batch = args.Batch, units = grid.Units, split = grid.SplitK;
-        int j0 = Grid.IdxX * units, sliceLength = units * (Gates * hidden + 1);
-        var shared = SharedMemory.GetDynamic<float>();
-        var slice = shared.SubView(0, sliceLength);                          // [Units, 3H + 1]
-        var partials = shared.SubView(sliceLength, Group.DimX * 4);         // [group size, 4]
-        GridSteps.StageRows(slice, recurrentKernel, hidden, Gates, units, j0);
-        Group.Barrier();
-
+        int hidden = args.Hidden, batch = args.Batch;
         long bh = (long)batch * hidden;
         bool dropout = args.HasRecurrentDropout != 0;
-        tf32 &= !dropout; // per-gate masks give each gate its own left operand: FP32 products then
-        var products = tf32 ? shared.SubView(sliceLength + Group.DimX * 4, batch * units) : partials; // [B, Units]
-        int elements = batch * units, perPass = Group.DimX / split, part = Group.IdxX % split, own = Group.IdxX / split;
+        tf32 &= !dropout;
+        var g = GridGroup.Rows(recurrentKernel, hidden, batch, Gates, grid, tf32);
         for (int s = 0; s < grid.Steps; s++)
         {
             int t = grid.FirstStep - s;
@@ -142,19 +121,15 @@ public static class GruGridKernels
             var dRecurrentNext = hasNext ? dRecurrent.SubView((t + 1) * 3 * bh, 3 * bh) : dRecurrentT;
             var maskT = args.HasMask != 0 ? mask.SubView((long)t * batch, batch) : mask;
             var dhOut = args.HasOutputGrad != 0 ? dhOutput.SubView(t * bh, bh) : dhOutput;
-            if (tf32 && hasNext)
-                GridSteps.Tf32Step(true, dRecurrentNext, slice, products, batch, hidden, Gates, units);
-            for (int first = 0; first < elements; first += perPass)
+            if (hasNext)
+                g.Tf32Products(true, dRecurrentNext);
+            for (int first = 0; first < g.Elements; first += g.PerPass)
             {
-                int el = first + own, b = el / units, jl = el - b * units, j = j0 + jl;
-                bool live = el < elements && j < hidden;
-                var sums = !(live && hasNext) ? default
-                    : tf32 ? (part == 0 ? new GateSums { A = products[b * units + jl] } : default) // all gates summed
-                    : GridSteps.RowProducts(slice, dRecurrentNext, hidden, Gates, b, jl, part, split);
-                sums = GridSteps.Combine(partials, sums, part, split);
-                if (part != 0 || !live)
+                bool live = g.Element(first, out int b, out int jl);
+                var sums = g.BackwardSums(live && hasNext, b, jl, dRecurrentNext);
+                if (g.Part != 0 || !live)
                     continue;
-                int e = b * hidden + j;
+                int j = g.J0 + jl, e = b * hidden + j;
                 float dh = dhRecurrent[e] + (hasNext ? GridSteps.Fold(sums, recurrentMask, dropout, b * 3 * hidden + j, hidden, Gates) : 0f);
                 GruKernels.BackwardElement(args, e, dh, gates.SubView(t * 3 * bh, 3 * bh), recurrent.SubView(t * 3 * bh, 3 * bh), maskT,
                     h.SubView(t * bh, bh), dhOut, dhRecurrent, dhRecurrent, dInput.SubView(t * 3 * bh, 3 * bh), dRecurrentT, recurrentMask,
