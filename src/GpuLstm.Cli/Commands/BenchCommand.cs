@@ -93,9 +93,16 @@ public static class BenchCommand
         return 0;
     }
 
-    /// <summary>On the CPU accelerator, which LSTM recurrence runs (the per-step one is slower; GPULSTM_FUSE_CPU_RECURRENCE=0 picks it).</summary>
-    internal static string RecurrenceNote(ComputeDevice device) =>
-        !device.InlinesSmallKernels ? "" : device.FusesCpuRecurrence ? "   LSTM recurrence: fused" : "   LSTM recurrence: per step";
+    /// <summary>
+    /// Which recurrence runs: the grid kernels when GPULSTM_RECURRENCE asks for them (any device), else on the CPU
+    /// accelerator the fused or the per-step one (the per-step one is slower; GPULSTM_FUSE_CPU_RECURRENCE=0 picks it).
+    /// </summary>
+    public static string RecurrenceNote(ComputeDevice device) => device.RecurrenceMode switch
+    {
+        RecurrenceMode.Persistent => "   recurrence: persistent (one grid kernel per sequence)",
+        RecurrenceMode.Stepwise => "   recurrence: step mode (one grid kernel per step)",
+        _ => !device.InlinesSmallKernels ? "" : device.FusesCpuRecurrence ? "   LSTM recurrence: fused" : "   LSTM recurrence: per step",
+    };
 
     // "small,large" or "--shapes small --shapes large"; an unknown key lists the known ones.
     private static IReadOnlyList<BenchShape> ParseShapes(ArgumentResult result)

@@ -149,6 +149,9 @@ public sealed class ComputeDevice : IDisposable
     /// </summary>
     internal RecurrenceMode Recurrence { get; set; }
 
+    /// <summary>How LSTM and GRU recurrences run on this device (ComputeDeviceOptions.Recurrence or GPULSTM_RECURRENCE).</summary>
+    public RecurrenceMode RecurrenceMode => Recurrence;
+
     /// <summary>Whether LSTM sequences run the fused CPU recurrence here (CPU accelerator, AVX-512, not turned off).</summary>
     public bool FusesCpuRecurrence => Recurrence == RecurrenceMode.Auto && _hostRecurrence is not null;
 

@@ -38,6 +38,17 @@ public sealed class LaunchPlanTests
         Assert.Equal(20, LaunchPlan.Count(persistent, BenchShape.Small));
     }
 
+    [Theory]
+    [InlineData(RecurrenceMode.Persistent, "recurrence: persistent (one grid kernel per sequence)")]
+    [InlineData(RecurrenceMode.Stepwise, "recurrence: step mode (one grid kernel per step)")]
+    [InlineData(RecurrenceMode.Gemm, "LSTM recurrence: per step")]
+    public void BenchSaysWhichRecurrenceRuns(RecurrenceMode mode, string expected)
+    {
+        using var device = ComputeDevice.Create(DeviceKind.Cpu, new ComputeDeviceOptions { Recurrence = mode });
+        Assert.Equal(mode, device.RecurrenceMode);
+        Assert.Equal("   " + expected, BenchCommand.RecurrenceNote(device));
+    }
+
     [Fact]
     public void AnUnknownTargetIsAUsageErrorListingTheKnownOnes()
     {
