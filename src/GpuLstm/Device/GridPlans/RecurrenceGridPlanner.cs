@@ -36,7 +36,7 @@ public static class RecurrenceGridPlanner
                 RecurrenceGridPlan.BackwardSharedFloats(hidden, gates, units, size, tf32 ? batch : 0));
             if (bytes > limits.MaxSharedBytesPerGroup)
             {
-                whyNot = FormattableString.Invariant($"U's slices for H={hidden} need {bytes / 1024.0:F1} KB of shared memory per group at {units} units ") +
+                whyNot = FormattableString.Invariant($"U's slices{(tf32 ? " and the TF32 products" : "")} for H={hidden} need {bytes / 1024.0:F1} KB of shared memory per group at {units} units ") +
                     $"per group ({groups} groups), more than the {limits.MaxSharedBytesPerGroup / 1024} KB a group has on {limits.Device}" +
                     (tooFew < 0 ? "" : $"; fewer units per group made more groups than the {tooFew} the device keeps resident");
                 return null;
