@@ -62,7 +62,7 @@ public static class ExampleCommand
     {
         Directory.CreateDirectory(outDir);
         using var device = ComputeDevice.Create(options: comm is null ? null : MpiCommunicator.DeviceOptions());
-        output.WriteLine($"Example: {example.Name} — {example.Description}\nDevice: {device}   GEMM: {device.GemmEngineName}");
+        output.WriteLine($"Example: {example.Name} — {example.Description}\nDevice: {device}   GEMM: {device.GemmEngineName}{BenchCommand.RecurrenceNote(device)}");
         if (comm is not null)
             output.WriteLine($"Data parallel over {comm.Size} MPI ranks (gradients all-reduced through host memory once per step).");
         var result = example.Run(new ExampleOptions(device, output, outDir, quick, seed, quiet ? 0 : 2, comm));

@@ -95,7 +95,7 @@ public static class TrainCommand
         // Each rank of a machine drives its own GPU (local rank); CPU ranks split the cores.
         using var device = ComputeDevice.Create(options: comm is null ? null : MpiCommunicator.DeviceOptions());
         output.WriteLine($"Data: {series.Source}, column '{series.Column}', {series.Values.Length} points ({series.Labels[0]} .. {series.Labels[^1]})");
-        output.WriteLine($"Device: {device}   GEMM: {device.GemmEngineName}");
+        output.WriteLine($"Device: {device}   GEMM: {device.GemmEngineName}{BenchCommand.RecurrenceNote(device)}");
         if (comm is not null)
             output.WriteLine($"Data parallel over {comm.Size} MPI ranks: each trains on its share of every batch of {options.BatchSize}; " +
                 "gradients are all-reduced through host memory once per step.");
