@@ -14,6 +14,7 @@ internal sealed class DeviceGrid(ComputeDevice device) : IDisposable
     private readonly ComputeDevice _device = device;
     private readonly HashSet<string> _said = [];
     private readonly HashSet<Kernel> _allowed = [];
+    private readonly Dictionary<(GridCell, bool, int, int), int> _resident = [];
     private MemoryBuffer1D<int, Stride1D.Dense>? _barrier;
     private GridLimits? _limits;
 
@@ -27,19 +28,8 @@ internal sealed class DeviceGrid(ComputeDevice device) : IDisposable
         set => _limits = value; // test seam: a device with other limits
     }
 
-    /// <summary>The barrier state [2], allocated zeroed on first use.</summary>
-    public ArrayView<int> Barrier
-    {
-        get
-        {
-            if (_barrier is null)
-            {
-                _barrier = _device.Accelerator.Allocate1D<int>(2);
-                _barrier.MemSetToZero();
-            }
-            return _barrier.View;
-        }
-    }
+    /// <summary>The barrier state [2], allocated on first use and zeroed by <see cref="Prepare"/> before each persistent launch.</summary>
+    public ArrayView<int> Barrier => (_barrier ??= _device.Accelerator.Allocate1D<int>(2)).View;
 
     /// <summary>
     /// Groups of both grid kernels the whole device keeps resident at <paramref name="groupSize"/> threads and
@@ -55,6 +45,10 @@ internal sealed class DeviceGrid(ComputeDevice device) : IDisposable
             return 1;
         if (accelerator is not CudaAccelerator)
             return Limits.Multiprocessors;
+        // Asked by every plan and every persistent launch (forward and backward): the occupancy calculator once per shape.
+        var key = (cell, tf32, groupSize, sharedBytes);
+        if (_resident.TryGetValue(key, out int known))
+            return known;
         int perMultiprocessor = int.MaxValue;
         var (forward, backward) = _device.Kernels.GridKernels(cell, tf32);
         foreach (var kernel in new[] { forward, backward })
@@ -63,7 +57,7 @@ internal sealed class DeviceGrid(ComputeDevice device) : IDisposable
             perMultiprocessor = Math.Min(perMultiprocessor,
                 accelerator.EstimateMaxActiveGroupsPerMultiprocessor(kernel, groupSize, sharedBytes));
         }
-        return perMultiprocessor * accelerator.NumMultiprocessors;
+        return _resident[key] = perMultiprocessor * accelerator.NumMultiprocessors;
     }
 
     /// <summary>
@@ -99,8 +93,7 @@ internal sealed class DeviceGrid(ComputeDevice device) : IDisposable
         int sharedBytes = forward ? plan.ForwardSharedBytes : plan.BackwardSharedBytes;
         RecurrenceGridPlan.EnsureResident(Limits.Device, plan.Groups, ResidentGroups(cell, plan.Tf32, plan.GroupSize, sharedBytes),
             plan.GroupSize, sharedBytes);
-        _ = Barrier;
-        _barrier!.MemSetToZero();
+        Barrier.MemSetToZero();
     }
 
     public void Dispose() => _barrier?.Dispose();

@@ -26,10 +26,11 @@ public static class RecurrenceGridPlanner
         ArgumentNullException.ThrowIfNull(residentGroups);
         Validate(batch, hidden);
         int tooFew = -1; // the resident groups that a smaller grid still exceeded, if one did
-        for (int units = Math.Max(1, Ceil(hidden, limits.Multiprocessors)); units <= hidden; units++)
+        int fewest = Math.Max(1, Ceil(hidden, limits.Multiprocessors));
+        for (int units = fewest; units <= hidden; units++)
         {
             int groups = Ceil(hidden, units);
-            if (units > 1 && Ceil(hidden, units - 1) == groups && units > Ceil(hidden, limits.Multiprocessors))
+            if (units > fewest && Ceil(hidden, units - 1) == groups)
                 continue; // the same grid with more shared memory
             var (size, split) = GroupShape(batch, units, limits, tf32);
             long bytes = 4 * Math.Max(RecurrenceGridPlan.ForwardSharedFloats(hidden, gates, units, size, tf32 ? batch : 0),
