@@ -56,6 +56,9 @@ public sealed class ComputeDevice : IDisposable
         GridRecurrence = new GridPlans.DeviceGrid(this);
         // TF32 mma.sync needs sm_80 or later: elsewhere the grid recurrence stays FP32 (cuBLAS decides for itself).
         GridTf32 = tf32 && accelerator is ILGPU.Runtime.Cuda.CudaAccelerator { Architecture.Major: >= 8 };
+        if (tf32 && accelerator is ILGPU.Runtime.Cuda.CudaAccelerator { Architecture: { Major: < 8 } arch })
+            DeviceWarnings.Emit(options, $"TF32 was asked for, but this GPU is sm_{arch.Major}{arch.Minor}: TF32 tensor cores need sm_80 or " +
+                "later, so the grid recurrence (GPULSTM_RECURRENCE=stepwise|persistent) stays exact FP32.");
         _gemm = new Lazy<IGemmEngine>(() => GemmEngines.Create(this, gemm, tf32));
         GemmEngineName = gemm.EngineName;
         GemmLibrary = gemm.Library;
@@ -166,7 +169,7 @@ public sealed class ComputeDevice : IDisposable
     internal GridPlans.LstmRecurrenceRoute LstmRecurrencePath(bool recurrentDropout, int batch, int hidden)
     {
         if (Recurrence is RecurrenceMode.Stepwise or RecurrenceMode.Persistent)
-            return new(null, GridRecurrence.Plan(GridPlans.GridCell.Lstm, Recurrence == RecurrenceMode.Persistent, batch, hidden, GridTf32 && !recurrentDropout));
+            return new(null, GridRecurrence.Plan(GridPlans.GridCell.Lstm, Recurrence == RecurrenceMode.Persistent, batch, hidden, GridTf32For(recurrentDropout)));
         if (!FusesCpuRecurrence)
             return new(null, null);
         if (!recurrentDropout)
@@ -190,7 +193,7 @@ public sealed class ComputeDevice : IDisposable
         if (Recurrence is not (RecurrenceMode.Stepwise or RecurrenceMode.Persistent))
             return null;
         if (resetAfter)
-            return GridRecurrence.Plan(GridPlans.GridCell.Gru, Recurrence == RecurrenceMode.Persistent, batch, hidden, GridTf32 && !recurrentDropout);
+            return GridRecurrence.Plan(GridPlans.GridCell.Gru, Recurrence == RecurrenceMode.Persistent, batch, hidden, GridTf32For(recurrentDropout));
         if (!_saidResetBeforeRunsGemm)
         {
             _saidResetBeforeRunsGemm = true;
@@ -208,6 +211,20 @@ public sealed class ComputeDevice : IDisposable
     /// masks make each gate's left operand different). Tests switch it on a shared device.
     /// </summary>
     internal bool GridTf32 { get; set; }
+
+    private bool _saidDropoutStaysFp32;
+
+    /// <summary>Whether a grid recurrence runs on TF32; a layer with recurrent dropout stays FP32, and the device says so once.</summary>
+    private bool GridTf32For(bool recurrentDropout)
+    {
+        if (GridTf32 && recurrentDropout && !_saidDropoutStaysFp32)
+        {
+            _saidDropoutStaysFp32 = true;
+            DeviceWarnings.Emit(Options, "a recurrent layer with recurrent dropout runs the grid recurrence's products in FP32, not TF32: " +
+                "its per-gate masks give each gate its own left operand.");
+        }
+        return GridTf32 && !recurrentDropout;
+    }
 
     /// <summary>The grid recurrence's limits, barrier state and plans on this device.</summary>
     internal GridPlans.DeviceGrid GridRecurrence { get; }

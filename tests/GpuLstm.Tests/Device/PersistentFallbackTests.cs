@@ -4,7 +4,7 @@ using GpuLstm.Tests.Ops;
 
 namespace GpuLstm.Tests.Device;
 
-/// <summary>GPULSTM_RECURRENCE=persistent where U's slices do not fit: step mode runs instead, and the device says so once.</summary>
+/// <summary>Where the grid recurrence cannot do what was asked (persistent that does not fit, TF32 with recurrent dropout), it runs the nearest path and says so once.</summary>
 public sealed class PersistentFallbackTests
 {
     [Fact]
@@ -26,5 +26,22 @@ public sealed class PersistentFallbackTests
         Assert.Contains("persistent LSTM recurrence cannot run here", said, StringComparison.Ordinal);
         Assert.Contains("H=6", said, StringComparison.Ordinal);
         Assert.Contains("step mode", said, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tf32WithRecurrentDropoutStaysFp32AndSaysSoOnce()
+    {
+        var warnings = new List<string>();
+        using var device = ComputeDevice.Create(DeviceKind.Cpu, new ComputeDeviceOptions
+        {
+            Recurrence = RecurrenceMode.Stepwise, InlineSmallCpuKernels = false, Warning = warnings.Add,
+        });
+        device.GridTf32 = true; // as on a CUDA sm_80+ device with GPULSTM_TF32=1 (only the plan is asked for; nothing launches)
+        Assert.True(device.LstmRecurrencePath(false, 2, 4).Grid!.Tf32);
+        Assert.False(device.LstmRecurrencePath(true, 2, 4).Grid!.Tf32);
+        Assert.False(device.GruRecurrencePath(true, 2, 4, true)!.Tf32);
+        var said = Assert.Single(warnings);
+        Assert.Contains("recurrent dropout", said, StringComparison.Ordinal);
+        Assert.Contains("FP32", said, StringComparison.Ordinal);
     }
 }
