@@ -127,14 +127,14 @@ public static class GruSequenceOp
         var dhDroppedView = droppedLen == 0 ? dh : workspace.View.SubView(gatesLen + recLen + 2 * bh, droppedLen); // never read without dropout
         MatrixView? dhDropped = dropout.H is null ? null : new MatrixView(dhDroppedView, batch, h3, h3, 1); // [B, 3H]
         StartGrad(device, finalH, dh);
-        if (dhDropped is not null) // the last step has no later step whose GEMMs would write it
+        var plan = device.GruRecurrencePath(resetAfter, batch, hidden, dropout.RecurrentMask is not null); // the forward's path
+        if (dhDropped is not null && plan is null) // the last step has no later step whose GEMMs would write it (the grid kernels read none)
             Elementwise.Fill(device, dhDroppedView, 0f);
 
         var u = MatrixView.Of(recurrentKernel, hidden, h3);
         bool needH0 = h0?.RequiresGrad ?? false;
         args.HasOutputGrad = sequence.GradValid ? 1 : 0;
         int threads = device.Threads(bh);
-        var plan = device.GruRecurrencePath(resetAfter, batch, hidden, dropout.RecurrentMask is not null); // the forward's path
         if (plan is not null)
         {
             GridRecurrence.GruBackward(device, plan, args with { Stages = GruStage.Both }, steps, recurrentKernel.View, dInput, dRecurrent,

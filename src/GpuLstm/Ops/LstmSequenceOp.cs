@@ -174,7 +174,7 @@ public static class LstmSequenceOp
             batch, 4 * hidden, 4 * hidden, 1); // [B, 4H], never read without recurrent dropout
         StartGrad(device, finalH, dh);
         StartGrad(device, finalC, dc);
-        if (dropped.H is not null) // the last step has no later step whose GEMMs would write it
+        if (dropped.H is not null && route.Grid is null) // the last step has no later step whose GEMMs would write it (the grid kernels read none)
             Elementwise.Fill(device, dhDropped.View, 0f);
 
         var u = MatrixView.Of(recurrentKernel, hidden, 4 * hidden);
